@@ -1,0 +1,66 @@
+package io.orderhub;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/** Every {@code hub.*} setting; {@code config/application.yaml} documents each key. */
+@ConfigurationProperties("hub")
+public record HubProperties(
+        @DefaultValue("./data") Path dataDir,
+        @DefaultValue Db db,
+        @DefaultValue("postgres") String bus,
+        String adminToken,
+        @DefaultValue Ops ops,
+        @DefaultValue Bootstrap bootstrap,
+        @DefaultValue Events events,
+        @DefaultValue Retention retention,
+        @DefaultValue Alerts alerts,
+        @DefaultValue Http http) {
+
+    /** An external PostgreSQL; no url means the embedded server. */
+    public record Db(String url, String user, String password, @DefaultValue("20") int poolSize) {
+        public boolean external() {
+            return url != null && !url.isBlank();
+        }
+    }
+
+    /** The ops login (Hawtio, Jolokia, health details, Prometheus) and the scrape token. */
+    public record Ops(@DefaultValue("ops") String user, String password, String scrapeToken) {}
+
+    /** A tenant and admin key made at start, for quick starts, demos and tests. */
+    public record Bootstrap(String tenant, String apiKey) {}
+
+    /** Accepting and applying order events. */
+    public record Events(
+            @DefaultValue("5s") Duration acceptTimeout,
+            @DefaultValue({"1s", "2s", "4s", "8s", "16s"}) List<Duration> retry,
+            @DefaultValue("4") int consumers,
+            @DefaultValue("50") int batchSize,
+            @DefaultValue("100ms") Duration pollDelay,
+            @DefaultValue("5s") Duration outagePause) {}
+
+    /** How long the hub keeps what; the retention job deletes older rows in small batches. */
+    public record Retention(
+            @DefaultValue("30d") Duration historyPayloads,
+            @DefaultValue("24h") Duration idempotencyKeys,
+            @DefaultValue("30d") Duration processedEvents,
+            @DefaultValue("90d") Duration resolvedDeadLetters,
+            @DefaultValue("1000") int batchSize,
+            @DefaultValue("1h") Duration interval) {}
+
+    /** The alert channel (outbound.md "Alerts"). */
+    public record Alerts(
+            String webhookUrl,
+            @DefaultValue("5m") Duration maxEventAge,
+            @DefaultValue("30s") Duration checkInterval,
+            @DefaultValue("20") int maxPerMinute,
+            @DefaultValue("5s") Duration timeout,
+            @DefaultValue({"10s", "1m", "5m"}) List<Duration> retry) {}
+
+    /** HTTP conventions of every endpoint. */
+    public record Http(@DefaultValue("1MB") DataSize maxBodySize) {}
+}

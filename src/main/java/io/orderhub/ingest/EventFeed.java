@@ -1,0 +1,45 @@
+package io.orderhub.ingest;
+
+import io.orderhub.HubProperties;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+/** Feeds the PostgreSQL bus's due events to the consume route, unless consumption is paused for an outage. */
+@Component("eventFeed")
+@ConditionalOnProperty(name = "hub.bus", havingValue = "postgres", matchIfMissing = true)
+public class EventFeed {
+
+    private final PostgresEventBus bus;
+    private final ConsumptionGate gate;
+    private final HubProperties hub;
+
+    public EventFeed(PostgresEventBus bus, ConsumptionGate gate, HubProperties hub) {
+        this.bus = bus;
+        this.gate = gate;
+        this.hub = hub;
+    }
+
+    /** The head events of due orders, fairly across tenants; empty while paused or when the database is away. */
+    public List<OrderEvent> due(Exchange exchange) {
+        exchange.setProperty(OrderLocks.SOURCE, "postgres-bus");
+        // the drain loop ends when a poll finds nothing
+        exchange.setProperty("drained", true);
+        if (!gate.isOpen()) {
+            return List.of();
+        }
+        try {
+            List<OrderEvent> due = bus.dueHeads(hub.events().batchSize());
+            gate.resumed();
+            exchange.setProperty("drained", due.isEmpty());
+            return due;
+        } catch (RuntimeException e) {
+            if (Failures.classify(e) == Failures.Kind.DATABASE_OUTAGE) {
+                gate.pause(hub.events().outagePause(), Failures.describe(e));
+                return List.of();
+            }
+            throw e;
+        }
+    }
+}

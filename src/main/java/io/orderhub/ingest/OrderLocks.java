@@ -1,0 +1,58 @@
+package io.orderhub.ingest;
+
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Claims an order for applying one of its events: a transaction-scoped advisory lock per order, so two consumers (in
+ * this or another hub instance) never work on events of the same order at once, while other orders go in parallel.
+ */
+@Component("orderLocks")
+public class OrderLocks {
+
+    /** Advisory lock namespace of applying (apart from {@link PostgresEventBus#ACCEPT_LOCK}, so accepts never wait). */
+    static final int APPLY_LOCK = 2;
+
+    /** Exchange property: true when this exchange holds the order and should apply its body. */
+    public static final String CLAIMED = "claimed";
+
+    /** Exchange property naming where the event came from: {@code postgres-bus}, {@code pubsub} or {@code replay}. */
+    public static final String SOURCE = "eventSource";
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final ObjectProvider<PostgresEventBus> postgresBus;
+
+    public OrderLocks(NamedParameterJdbcTemplate jdbc, ObjectProvider<PostgresEventBus> postgresBus) {
+        this.jdbc = jdbc;
+        this.postgresBus = postgresBus;
+    }
+
+    /**
+     * Takes the order of the exchange's event inside the current transaction. An event from the PostgreSQL bus is
+     * skipped when another consumer holds its order, and replaced by the order's true head if that changed meanwhile.
+     */
+    public void claim(Exchange exchange) {
+        OrderEvent event = exchange.getIn().getBody(OrderEvent.class);
+        MapSqlParameterSource key =
+                new MapSqlParameterSource("t", event.tenantId()).addValue("o", event.customerOrderId());
+        if ("postgres-bus".equals(exchange.getProperty(SOURCE))) {
+            Boolean got = jdbc.queryForObject(
+                    "SELECT pg_try_advisory_xact_lock(" + APPLY_LOCK + ", hashtext(:t || '/' || :o))", key, Boolean.class);
+            Optional<OrderEvent> head = Boolean.TRUE.equals(got)
+                    ? postgresBus.getObject().dueHeadOf(event.tenantId(), event.customerOrderId())
+                    : Optional.empty();
+            exchange.setProperty(CLAIMED, head.isPresent());
+            head.ifPresent(h -> exchange.getIn().setBody(h));
+            head.ifPresent(h -> Events.describe(exchange, h));
+            return;
+        }
+        jdbc.queryForObject(
+                "SELECT pg_advisory_xact_lock(" + APPLY_LOCK + ", hashtext(:t || '/' || :o))::text", key, String.class);
+        exchange.setProperty(CLAIMED, true);
+        Events.describe(exchange, event);
+    }
+}

@@ -1,0 +1,2 @@
+/** What operations see: correlation ids, problems, health, metrics and alerts. */
+package io.orderhub.ops;

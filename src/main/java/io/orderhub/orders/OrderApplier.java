@@ -1,0 +1,52 @@
+package io.orderhub.orders;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orderhub.ingest.Events;
+import io.orderhub.ingest.OrderEvent;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/** Applies an event's snapshot to the stored order under {@link SnapshotMerge} and stores the result. */
+@Component("orderApplier")
+public class OrderApplier {
+
+    private final OrderRepository orders;
+
+    public OrderApplier(OrderRepository orders) {
+        this.orders = orders;
+    }
+
+    /** Merges and saves; sets header {@code outcome} to APPLIED, UNCHANGED or REJECTED_CONFLICT. */
+    public void apply(Exchange exchange) {
+        OrderEvent event = exchange.getIn().getBody(OrderEvent.class);
+        StoredOrder stored = exchange.getProperty(SnapshotResequencer.STORED, StoredOrder.class);
+        JsonNode snapshot = OrderJson.parse(event.payload()).path("customerOrder");
+        JsonNode storedDoc = stored == null ? null : OrderJson.parse(stored.document()).path("customerOrder");
+        SnapshotMerge.Result result =
+                SnapshotMerge.merge(storedDoc, stored == null ? null : stored.businessUnitId(), snapshot, event.businessUnitId());
+        exchange.getIn().setHeader(Events.OUTCOME, result.outcome());
+        exchange.getIn().setHeader(Events.DETAIL, result.detail());
+        if (result.outcome() == Outcome.REJECTED_CONFLICT) {
+            return;
+        }
+        boolean oms = "OMS".equals(event.origin());
+        JsonNode document = result.merged() != null ? result.merged() : storedDoc;
+        StoredOrder next = new StoredOrder(
+                event.tenantId(),
+                event.customerOrderId(),
+                stored == null ? event.businessUnitId() : stored.businessUnitId(),
+                result.merged() != null ? OrderJson.write(wrap(result.merged())) : stored.document(),
+                stored == null ? event.origin() : stored.origin(),
+                event.seq() > 0 ? event.seq() : (stored == null ? null : stored.appliedSeq()),
+                oms
+                        ? OrderRepository.later(stored == null ? null : stored.omsSnapshotTime(), event.snapshotTime())
+                        : (stored == null ? null : stored.omsSnapshotTime()),
+                stored == null ? java.util.List.of() : stored.flags(),
+                null);
+        orders.save(next, document, result.outcome() == Outcome.APPLIED);
+    }
+
+    private static JsonNode wrap(JsonNode customerOrder) {
+        return OrderJson.MAPPER.createObjectNode().set("customerOrder", customerOrder);
+    }
+}

@@ -1,0 +1,147 @@
+package io.orderhub.orders;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import org.springframework.stereotype.Repository;
+
+/** Orders and their fulfilment rows in PostgreSQL. */
+@Repository
+public class OrderRepository {
+
+    private final NamedParameterJdbcTemplate jdbc;
+
+    public OrderRepository(NamedParameterJdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<StoredOrder> find(String tenantId, String customerOrderId) {
+        return jdbc
+                .query(
+                        "SELECT * FROM customer_order WHERE tenant_id = :t AND customer_order_id = :o",
+                        new MapSqlParameterSource("t", tenantId).addValue("o", customerOrderId),
+                        OrderRepository::map)
+                .stream()
+                .findFirst();
+    }
+
+    /** The order if it is visible to business unit {@code bu} (domain.md "Identity and visibility"). */
+    public Optional<StoredOrder> findVisible(String tenantId, String customerOrderId, String bu) {
+        return jdbc
+                .query(
+                        """
+                        SELECT o.* FROM customer_order o
+                        WHERE o.tenant_id = :t AND o.customer_order_id = :o
+                          AND (o.business_unit_id = :bu OR EXISTS (
+                                SELECT 1 FROM order_fulfillment f
+                                WHERE f.tenant_id = o.tenant_id AND f.customer_order_id = o.customer_order_id
+                                  AND (f.fulfillment_business_unit_id = :bu OR f.status = 'FULFILLED')))
+                        """,
+                        new MapSqlParameterSource("t", tenantId).addValue("o", customerOrderId).addValue("bu", bu),
+                        OrderRepository::map)
+                .stream()
+                .findFirst();
+    }
+
+    /** Writes the order's new document and the columns derived from it; {@code changed} moves its change time. */
+    public void save(StoredOrder order, JsonNode customerOrder, boolean changed) {
+        SqlParameterSource p = new MapSqlParameterSource()
+                .addValue("t", order.tenantId())
+                .addValue("o", order.customerOrderId())
+                .addValue("bu", order.businessUnitId())
+                .addValue("doc", order.document())
+                .addValue("status", customerOrder.path("status").path("status").asText())
+                .addValue("customerId", text(customerOrder.path("customer").path("customerId")))
+                .addValue("customerName", text(customerOrder.path("customer").path("name")))
+                .addValue("origin", order.origin())
+                .addValue("seq", order.appliedSeq())
+                .addValue("omsTime", order.omsSnapshotTime())
+                .addValue("changed", changed);
+        jdbc.update(
+                """
+                INSERT INTO customer_order (tenant_id, customer_order_id, business_unit_id, document, status, customer_id,
+                    customer_name, origin, applied_seq, oms_snapshot_time)
+                VALUES (:t, :o, :bu, :doc, :status, :customerId, :customerName, :origin, :seq, :omsTime)
+                ON CONFLICT (tenant_id, customer_order_id) DO UPDATE SET
+                    document = EXCLUDED.document, status = EXCLUDED.status, customer_id = EXCLUDED.customer_id,
+                    customer_name = EXCLUDED.customer_name, applied_seq = EXCLUDED.applied_seq,
+                    oms_snapshot_time = EXCLUDED.oms_snapshot_time,
+                    changed_at = CASE WHEN :changed THEN now() ELSE customer_order.changed_at END
+                """,
+                p);
+        if (changed) {
+            saveFulfillments(order.tenantId(), order.customerOrderId(), customerOrder);
+        }
+    }
+
+    private void saveFulfillments(String tenantId, String orderId, JsonNode customerOrder) {
+        MapSqlParameterSource key = new MapSqlParameterSource("t", tenantId).addValue("o", orderId);
+        jdbc.update("DELETE FROM order_fulfillment WHERE tenant_id = :t AND customer_order_id = :o", key);
+        List<SqlParameterSource> rows = new java.util.ArrayList<>();
+        for (JsonNode f : customerOrder.path("fulfillments")) {
+            JsonNode address = f.path("deliveryAddress");
+            rows.add(new MapSqlParameterSource()
+                    .addValue("t", tenantId)
+                    .addValue("o", orderId)
+                    .addValue("fid", f.path("fulfillmentId").asText())
+                    .addValue("method", f.path("fulfillmentMethod").asText())
+                    .addValue("fbu", text(f.path("fulfillmentBusinessUnitId")))
+                    .addValue("status", f.path("status").path("status").asText())
+                    .addValue("code", text(f.path("orderCode")))
+                    .addValue("email", normalised(address.path("email")))
+                    .addValue("phone", normalised(address.path("daytimePhoneNumber"))));
+        }
+        if (!rows.isEmpty()) {
+            jdbc.batchUpdate(
+                    """
+                    INSERT INTO order_fulfillment (tenant_id, customer_order_id, fulfillment_id, fulfillment_method,
+                        fulfillment_business_unit_id, status, order_code, email, phone)
+                    VALUES (:t, :o, :fid, :method, :fbu, :status, :code, :email, :phone)
+                    """,
+                    rows.toArray(SqlParameterSource[]::new));
+        }
+    }
+
+    /** Search matches email and phone after trimming and lower-casing (api.md "Search"). */
+    static String normalised(JsonNode node) {
+        String s = text(node);
+        return s == null ? null : s.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static String text(JsonNode node) {
+        return node.isTextual() ? node.asText() : null;
+    }
+
+    private static StoredOrder map(ResultSet rs, int n) throws SQLException {
+        Array flags = rs.getArray("flags");
+        return new StoredOrder(
+                rs.getString("tenant_id"),
+                rs.getString("customer_order_id"),
+                rs.getString("business_unit_id"),
+                rs.getString("document"),
+                rs.getString("origin"),
+                (Long) rs.getObject("applied_seq"),
+                rs.getTimestamp("oms_snapshot_time") == null
+                        ? null
+                        : rs.getTimestamp("oms_snapshot_time").toInstant().atOffset(ZoneOffset.UTC),
+                flags == null ? List.of() : Arrays.asList((String[]) flags.getArray()),
+                rs.getTimestamp("changed_at").toInstant().atOffset(ZoneOffset.UTC));
+    }
+
+    static OffsetDateTime later(OffsetDateTime a, OffsetDateTime b) {
+        if (a == null) {
+            return b;
+        }
+        return b != null && b.isAfter(a) ? b : a;
+    }
+}

@@ -1,0 +1,50 @@
+package io.orderhub.orders;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/** domain.md "Snapshot time": the Event-Time header when given, else the greatest changedDateTime in the document. */
+public final class SnapshotTimes {
+
+    private SnapshotTimes() {}
+
+    /** The snapshot time of {@code customerOrder}: greatest {@code changedDateTime} of order, fulfilments and lines. */
+    public static OffsetDateTime fromDocument(JsonNode customerOrder) {
+        OffsetDateTime max = parse(customerOrder.path("status").path("changedDateTime"));
+        for (JsonNode f : customerOrder.path("fulfillments")) {
+            max = later(max, parse(f.path("status").path("changedDateTime")));
+            for (JsonNode line : f.path("lineItems")) {
+                max = later(max, parse(line.path("status").path("changedDateTime")));
+            }
+        }
+        return max;
+    }
+
+    /** Parses an Event-Time header value; null when it is not an RFC 3339 date-time. */
+    public static OffsetDateTime parseHeader(String value) {
+        try {
+            return OffsetDateTime.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static OffsetDateTime parse(JsonNode node) {
+        if (!node.isTextual()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(node.asText());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static OffsetDateTime later(OffsetDateTime a, OffsetDateTime b) {
+        if (a == null) {
+            return b;
+        }
+        return b != null && b.isAfter(a) ? b : a;
+    }
+}
