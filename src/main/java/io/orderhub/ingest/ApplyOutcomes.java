@@ -124,10 +124,11 @@ public class ApplyOutcomes {
 
     /** Moves the event to the dead-letter store, records it in the order's history and raises a DEAD_LETTER alert. */
     public UUID deadLetter(OrderEvent event, int attempts, String errorClass, String error, String source) {
-        UUID id = deadLetters.add(event, attempts, errorClass, error);
-        if ("postgres-bus".equals(source)) {
-            postgresBus.getObject().remove(event.seq());
+        if ("postgres-bus".equals(source) && !postgresBus.getObject().remove(event.seq())) {
+            // already taken off the bus by another consumer's outcome: nothing left to dead-letter
+            return null;
         }
+        UUID id = deadLetters.add(event, attempts, errorClass, error);
         history.record(event, Outcome.DEAD_LETTERED.name(), errorClass + ": " + error);
         alerts.raise(new Alerts.Alert(
                 "DEAD_LETTER",

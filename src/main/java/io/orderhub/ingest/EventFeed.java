@@ -24,15 +24,12 @@ public class EventFeed {
     /** The head events of due orders, fairly across tenants; empty while paused or when the database is away. */
     public List<OrderEvent> due(Exchange exchange) {
         exchange.setProperty(OrderLocks.SOURCE, "postgres-bus");
-        // the drain loop ends when a poll finds nothing
-        exchange.setProperty("drained", true);
         if (!gate.isOpen()) {
             return List.of();
         }
         try {
             List<OrderEvent> due = bus.dueHeads(hub.events().batchSize());
             gate.resumed();
-            exchange.setProperty("drained", due.isEmpty());
             return due;
         } catch (RuntimeException e) {
             if (Failures.classify(e) == Failures.Kind.DATABASE_OUTAGE) {

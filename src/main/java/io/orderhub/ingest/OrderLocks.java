@@ -37,6 +37,10 @@ public class OrderLocks {
      */
     public void claim(Exchange exchange) {
         OrderEvent event = exchange.getIn().getBody(OrderEvent.class);
+        // start from a clean slate: an exchange copied from another must not carry its outcome or duplicate flag
+        exchange.getIn().removeHeaders("*");
+        exchange.removeProperty(Exchange.DUPLICATE_MESSAGE);
+        exchange.removeProperty(CLAIMED);
         MapSqlParameterSource key =
                 new MapSqlParameterSource("t", event.tenantId()).addValue("o", event.customerOrderId());
         if ("postgres-bus".equals(exchange.getProperty(SOURCE))) {

@@ -155,8 +155,9 @@ public class PostgresEventBus implements EventBus {
     }
 
     /** Removes an applied event from the backlog, in the transaction of its outcome. */
-    public void remove(long seq) {
-        jdbc.update("DELETE FROM bus_event WHERE seq = :seq", new MapSqlParameterSource("seq", seq));
+    public boolean remove(long seq) {
+        int n = jdbc.update("DELETE FROM bus_event WHERE seq = :seq", new MapSqlParameterSource("seq", seq));
+        return n == 1;
     }
 
     /**

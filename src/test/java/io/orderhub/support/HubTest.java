@@ -1,0 +1,35 @@
+package io.orderhub.support;
+
+import io.orderhub.OrderHubApplication;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * A black-box test against one running hub on the embedded PostgreSQL. Every test class uses exactly these settings,
+ * so Spring starts the hub and its database once for the whole suite. Schedules are shortened through settings.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@CamelSpringBootTest
+@SpringBootTest(
+        classes = OrderHubApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "hub.data-dir=target/test-hub-data",
+            "hub.admin-token=" + Hub.ADMIN_TOKEN,
+            "hub.ops.password=" + Hub.OPS_PASSWORD,
+            "hub.ops.scrape-token=" + Hub.SCRAPE_TOKEN,
+            "hub.bootstrap.tenant=" + Hub.BOOTSTRAP_TENANT,
+            "hub.bootstrap.api-key=" + Hub.BOOTSTRAP_KEY,
+            "hub.events.retry=200ms,400ms,600ms",
+            "hub.events.poll-delay-millis=20",
+            "hub.events.outage-pause=500ms",
+            "hub.alerts.dispatch-delay-millis=100",
+            "hub.alerts.retry=200ms,200ms",
+            "hub.alerts.check-interval=500ms",
+        })
+public @interface HubTest {}
