@@ -138,6 +138,14 @@ class EventOutcomesTest {
                 .isEqualTo(id);
         assertThat(hub.send("GET", "/api/v1/business-units/S1/customer-orders/" + id, key, null).status())
                 .isEqualTo(404);
+        // operations hear of it once, with ids and the error, never customer data
+        Hub.await(WAIT, "DEAD_LETTER alert for " + id, () -> alertsFor(id).size() == 1);
+        JsonNode alert = alertsFor(id).get(0);
+        assertThat(alert.get("kind").asText()).isEqualTo("DEAD_LETTER");
+        assertThat(alert.get("correlationId").asText()).isEqualTo("corr-" + id);
+        assertThat(alert.get("details").get("deadLetterId").asText()).isEqualTo(dl.get("id").asText());
+        assertThat(alert.get("text").asText()).contains(id);
+        assertThat(alert.toString()).doesNotContain("Alex Example");
 
         db.execute("DROP TRIGGER refuse_poison_orders ON customer_order");
         Hub.Answer replay = admin("POST", "/api/v1/dead-letters/" + dlId + ":replay");
@@ -237,6 +245,12 @@ class EventOutcomesTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private static List<JsonNode> alertsFor(String orderId) {
+        return io.orderhub.support.AlertReceiver.received().stream()
+                .filter(a -> orderId.equals(a.path("customerOrderId").asText()))
+                .toList();
+    }
 
     private void refusePoisonOrders() {
         db.execute(

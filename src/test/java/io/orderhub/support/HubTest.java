@@ -7,6 +7,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ContextConfiguration;
 
 /**
  * A black-box test against one running hub on the embedded PostgreSQL. Every test class uses exactly these settings,
@@ -31,5 +32,7 @@ import org.springframework.boot.test.context.SpringBootTest;
             "hub.alerts.dispatch-delay-millis=100",
             "hub.alerts.retry=200ms,200ms",
             "hub.alerts.check-interval=500ms",
+            "hub.alerts.max-per-minute=10000",
         })
+@ContextConfiguration(initializers = AlertReceiver.class)
 public @interface HubTest {}
