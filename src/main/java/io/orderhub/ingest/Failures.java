@@ -31,6 +31,8 @@ public final class Failures {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof CannotGetJdbcConnectionException
                     || t instanceof CannotCreateTransactionException
+                    // a commit or rollback that failed: the connection is gone
+                    || t instanceof org.springframework.transaction.TransactionSystemException
                     || t instanceof DataAccessResourceFailureException
                     || t instanceof SQLTransientConnectionException
                     || t instanceof ConnectException) {

@@ -46,7 +46,14 @@ public class BearerAuthenticationFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        Optional<ApiKey> key = token == null ? Optional.empty() : tenants.findKey(Tokens.keyIdOf(token));
+        Optional<ApiKey> key;
+        try {
+            key = token == null ? Optional.empty() : tenants.findKey(Tokens.keyIdOf(token));
+        } catch (org.springframework.dao.DataAccessException e) {
+            // keys live in the database: while it is away, callers are told to come back, not refused
+            Problems.write(request, response, ProblemException.unavailable("the hub's database is not reachable right now", 5));
+            return;
+        }
         if (key.isEmpty() || key.get().revoked() || !Tokens.matches(token, key.get().secretHash())) {
             unauthorized(request, response, token == null ? "an API key is required" : "the API key is not valid");
             return;
