@@ -30,8 +30,8 @@ public class IdempotencyKeys {
             return null;
         }
         if (headerValue.isEmpty() || headerValue.length() > 128) {
-            throw new ProblemException(
-                    400, "validation", "Invalid request", "Idempotency-Key must be 1 to 128 characters");
+            throw ProblemException.validation(
+                    java.util.List.of(new io.orderhub.orders.Violation("/headers/Idempotency-Key", "must be 1 to 128 characters")));
         }
         return headerValue;
     }

@@ -81,6 +81,10 @@ public class OrderIntake {
                 violations.add(new Violation("/headers/Event-Time", "must be an RFC 3339 date-time"));
             }
         }
+        String idempotencyKey = exchange.getIn().getHeader(IdempotencyKeys.HEADER, String.class);
+        if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 128)) {
+            violations.add(new Violation("/headers/Idempotency-Key", "must be 1 to 128 characters"));
+        }
         if (!violations.isEmpty()) {
             throw ProblemException.validation(violations);
         }

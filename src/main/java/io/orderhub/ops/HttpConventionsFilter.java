@@ -22,6 +22,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public class HttpConventionsFilter extends OncePerRequestFilter {
 
+    private static final org.springframework.web.util.UrlPathHelper PATHS = new org.springframework.web.util.UrlPathHelper();
+
     private final long maxBodyBytes;
 
     public HttpConventionsFilter(long maxBodyBytes) {
@@ -30,7 +32,7 @@ public class HttpConventionsFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String uri = request.getRequestURI();
+        String uri = PATHS.getPathWithinApplication(request);
         return !(uri.startsWith("/api/") || uri.startsWith("/admin/"));
     }
 
@@ -73,7 +75,7 @@ public class HttpConventionsFilter extends OncePerRequestFilter {
     }
 
     private static boolean wantsXml(HttpServletRequest request) {
-        return request.getRequestURI().endsWith("/poslogs");
+        return PATHS.getPathWithinApplication(request).endsWith("/poslogs");
     }
 
     private static String expectedMediaType(HttpServletRequest request) {

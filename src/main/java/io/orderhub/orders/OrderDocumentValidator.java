@@ -439,6 +439,11 @@ public class OrderDocumentValidator {
         }
     }
 
+    /** True when {@code text} is an RFC 3339 date-time as the hub requires it (also used for the Event-Time header). */
+    public static boolean isRfc3339DateTime(String text) {
+        return text != null && Rfc3339.isDateTime(text);
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Formats the public schema names but does not define; these are the project's definitions.
     // ---------------------------------------------------------------------------------------------

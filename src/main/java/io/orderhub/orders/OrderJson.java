@@ -21,6 +21,9 @@ public final class OrderJson {
 
     /** Parses a document; a malformed one raises {@link MalformedJson} with a message fit for a client. */
     public static JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw new MalformedJson("the body is empty");
+        }
         try {
             JsonNode node = MAPPER.readTree(body);
             if (node == null || node.isMissingNode()) {
@@ -28,8 +31,10 @@ public final class OrderJson {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new MalformedJson("malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            // the position only: Jackson's own message names its classes and features
+            throw new MalformedJson(e.getLocation() == null
+                    ? "malformed JSON"
+                    : "malformed JSON at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
         } catch (IOException e) {
             throw new MalformedJson("unreadable body");
         }

@@ -23,6 +23,9 @@ public final class SnapshotTimes {
 
     /** Parses an Event-Time header value; null when it is not an RFC 3339 date-time. */
     public static OffsetDateTime parseHeader(String value) {
+        if (!OrderDocumentValidator.isRfc3339DateTime(value.trim())) {
+            return null;
+        }
         try {
             return OffsetDateTime.parse(value.trim());
         } catch (DateTimeParseException e) {

@@ -24,6 +24,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public class BearerAuthenticationFilter extends OncePerRequestFilter {
 
+    private static final org.springframework.web.util.UrlPathHelper PATHS = new org.springframework.web.util.UrlPathHelper();
+
     private final TenantRepository tenants;
     private final HubCredentials credentials;
 
@@ -36,7 +38,8 @@ public class BearerAuthenticationFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String token = bearer(request);
-        String path = request.getRequestURI();
+        // the decoded path, as Spring MVC matches it: checking the raw URI would let %2D-style encodings slip past
+        String path = PATHS.getPathWithinApplication(request);
         if (path.startsWith("/admin/")) {
             if (!credentials.isAdminToken(token)) {
                 unauthorized(request, response, "the operator API takes the operator token (hub.admin-token)");
