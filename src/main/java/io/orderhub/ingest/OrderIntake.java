@@ -12,8 +12,6 @@ import io.orderhub.orders.SnapshotTimes;
 import io.orderhub.orders.Violation;
 import io.orderhub.security.Caller;
 import io.orderhub.security.Tokens;
-import io.orderhub.tenants.Tenant;
-import io.orderhub.tenants.TenantRepository;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -34,13 +32,11 @@ public class OrderIntake {
     static final String EVENT = "orderEvent";
 
     private final OrderDocumentValidator validator;
-    private final TenantRepository tenants;
     private final OrderRepository orders;
     private final EventBus bus;
 
-    public OrderIntake(OrderDocumentValidator validator, TenantRepository tenants, OrderRepository orders, EventBus bus) {
+    public OrderIntake(OrderDocumentValidator validator, OrderRepository orders, EventBus bus) {
         this.validator = validator;
-        this.tenants = tenants;
         this.orders = orders;
         this.bus = bus;
     }
@@ -53,11 +49,10 @@ public class OrderIntake {
         List<Violation> violations = new ArrayList<>();
         checkId(violations, "/path/bu", bu);
         checkId(violations, "/path/id", id);
-        Tenant tenant = tenants.find(caller.tenantId()).orElseThrow();
-        if (tenant.proxied()) {
+        if ("proxy".equals(caller.tenantMode())) {
             throw new ProblemException(
                     405, "method-not-allowed", "Method not allowed",
-                    "tenant " + tenant.tenantId() + " is in proxy mode: orders are written in the OMS",
+                    "tenant " + caller.tenantId() + " is in proxy mode: orders are written in the OMS",
                     List.of(), Map.of(), Map.of("Allow", "GET"));
         }
         JsonNode root = OrderJson.parse(exchange.getIn().getBody(byte[].class));
@@ -110,11 +105,10 @@ public class OrderIntake {
     /** Puts the validated event on the bus and answers 202 (or the first answer of a repeated Idempotency-Key). */
     public void accept(Exchange exchange) {
         OrderEvent event = exchange.getProperty(EVENT, OrderEvent.class);
-        orders.find(event.tenantId(), event.customerOrderId()).ifPresent(stored -> {
-            if (!stored.businessUnitId().equals(event.businessUnitId())) {
+        orders.placedAt(event.tenantId(), event.customerOrderId()).ifPresent(placedAt -> {
+            if (!placedAt.equals(event.businessUnitId())) {
                 throw ProblemException.conflict(
-                        "order-moved",
-                        "order " + event.customerOrderId() + " was placed at business unit " + stored.businessUnitId());
+                        "order-moved", "order " + event.customerOrderId() + " was placed at business unit " + placedAt);
             }
         });
         String key = IdempotencyKeys.checked(exchange.getIn().getHeader(IdempotencyKeys.HEADER, String.class));

@@ -47,18 +47,21 @@ public class PostgresEventBus implements EventBus {
     @Override
     public AcceptAnswer publish(OrderEvent event, IdempotencyKeys.Request idempotency) {
         return tx.execute(status -> {
-            // bound the whole accept: a stuck database becomes a 503, not a hanging PUT
-            jdbc.getJdbcTemplate().execute("SET LOCAL statement_timeout = " + hub.events().acceptTimeout().toMillis());
+            // one round trip: bound the whole accept (a stuck database becomes a 503, not a hanging PUT),
+            // then serialise accepts of this order so its sequence follows commit order
+            jdbc.queryForObject(
+                    "SELECT set_config('statement_timeout', :timeout, true) || pg_advisory_xact_lock("
+                            + ACCEPT_LOCK + ", hashtext(:t || '/' || :o))::text",
+                    new MapSqlParameterSource("t", event.tenantId())
+                            .addValue("o", event.customerOrderId())
+                            .addValue("timeout", Long.toString(hub.events().acceptTimeout().toMillis())),
+                    String.class);
             if (idempotency != null) {
                 Optional<AcceptAnswer> earlier = idempotencyKeys.claim(idempotency);
                 if (earlier.isPresent()) {
                     return earlier.get();
                 }
             }
-            jdbc.queryForObject(
-                    "SELECT pg_advisory_xact_lock(" + ACCEPT_LOCK + ", hashtext(:t || '/' || :o))::text",
-                    new MapSqlParameterSource("t", event.tenantId()).addValue("o", event.customerOrderId()),
-                    String.class);
             jdbc.update(
                     """
                     INSERT INTO bus_event (seq, event_id, tenant_id, customer_order_id, business_unit_id, origin,

@@ -38,8 +38,9 @@ public class OrderHistory {
         jdbc.update(
                 """
                 INSERT INTO order_history (tenant_id, customer_order_id, kind, outcome, event_id, seq, origin, actor,
-                    correlation_id, snapshot_time, detail, payload)
-                VALUES (:t, :o, 'EVENT', :outcome, :eventId, :seq, :origin, :actor, :cid, :snapshotTime, :detail, :payload)
+                    correlation_id, snapshot_time, detail, payload, received_at)
+                VALUES (:t, :o, 'EVENT', :outcome, :eventId, :seq, :origin, :actor, :cid, :snapshotTime, :detail, :payload,
+                    :receivedAt)
                 """,
                 new MapSqlParameterSource()
                         .addValue("t", event.tenantId())
@@ -52,7 +53,8 @@ public class OrderHistory {
                         .addValue("cid", event.correlationId())
                         .addValue("snapshotTime", event.snapshotTime())
                         .addValue("detail", detail)
-                        .addValue("payload", event.payload()));
+                        .addValue("payload", event.payload())
+                        .addValue("receivedAt", event.receivedAt()));
         MDC.put("correlationId", event.correlationId());
         try {
             log.info(

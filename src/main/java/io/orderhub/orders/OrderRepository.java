@@ -35,6 +35,17 @@ public class OrderRepository {
                 .findFirst();
     }
 
+    /** The business unit a stored order was placed at (a light read for the accept path). */
+    public Optional<String> placedAt(String tenantId, String customerOrderId) {
+        return jdbc
+                .queryForList(
+                        "SELECT business_unit_id FROM customer_order WHERE tenant_id = :t AND customer_order_id = :o",
+                        new MapSqlParameterSource("t", tenantId).addValue("o", customerOrderId),
+                        String.class)
+                .stream()
+                .findFirst();
+    }
+
     /** The order if it is visible to business unit {@code bu} (domain.md "Identity and visibility"). */
     public Optional<StoredOrder> findVisible(String tenantId, String customerOrderId, String bu) {
         return jdbc

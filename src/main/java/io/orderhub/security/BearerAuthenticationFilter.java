@@ -62,7 +62,7 @@ public class BearerAuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         ApiKey k = key.get();
-        Caller caller = new Caller(k.tenantId(), k.keyId(), k.name(), k.roles(), k.businessUnits());
+        Caller caller = new Caller(k.tenantId(), k.keyId(), k.name(), k.roles(), k.businessUnits(), k.tenantMode());
         String bu = EndpointAccess.businessUnitOf(path);
         if (bu != null && !caller.mayActAs(bu)) {
             Problems.write(request, response, forbidden("this key may not act for business unit " + bu));

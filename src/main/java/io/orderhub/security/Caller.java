@@ -7,7 +7,8 @@ import org.apache.camel.Exchange;
 import io.orderhub.ops.HttpExchanges;
 
 /** Who is calling: the API key's tenant, roles and business-unit restriction, set by the web security layer. */
-public record Caller(String tenantId, String keyId, String name, Set<String> roles, List<String> businessUnits) {
+public record Caller(
+        String tenantId, String keyId, String name, Set<String> roles, List<String> businessUnits, String tenantMode) {
 
     /** Request attribute under which the security filter leaves the caller for the routes. */
     public static final String ATTRIBUTE = "orderhub.caller";

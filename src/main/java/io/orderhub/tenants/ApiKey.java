@@ -11,4 +11,5 @@ public record ApiKey(
         String name,
         Set<String> roles,
         List<String> businessUnits,
-        boolean revoked) {}
+        boolean revoked,
+        String tenantMode) {}

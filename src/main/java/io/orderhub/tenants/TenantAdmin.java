@@ -133,7 +133,7 @@ public class TenantAdmin {
         }
         String keyId = Tokens.randomId();
         String apiKey = Tokens.newApiKey(keyId);
-        tenants.insertKey(new ApiKey(keyId, tenantId, Tokens.sha256(apiKey), name, roles, businessUnits, false));
+        tenants.insertKey(new ApiKey(keyId, tenantId, Tokens.sha256(apiKey), name, roles, businessUnits, false, null));
         ObjectNode answer = OrderJson.MAPPER.createObjectNode();
         answer.put("keyId", keyId);
         answer.put("apiKey", apiKey);

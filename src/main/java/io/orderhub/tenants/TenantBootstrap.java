@@ -28,7 +28,7 @@ public class TenantBootstrap {
         if (apiKey != null && !apiKey.isBlank()) {
             tenants.insertKey(new ApiKey(
                     Tokens.keyIdOf(apiKey), tenantId, Tokens.sha256(apiKey), "bootstrap",
-                    new LinkedHashSet<>(List.of("admin")), null, false));
+                    new LinkedHashSet<>(List.of("admin")), null, false, null));
         }
     }
 }

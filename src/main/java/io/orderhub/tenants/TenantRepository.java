@@ -81,7 +81,8 @@ public class TenantRepository {
     public Optional<ApiKey> findKey(String keyId) {
         return jdbc
                 .query(
-                        "SELECT * FROM api_key WHERE key_id = :id",
+                        // the tenant's mode comes along: every request needs it, so no second query
+                        "SELECT k.*, t.mode FROM api_key k JOIN tenant t USING (tenant_id) WHERE k.key_id = :id",
                         new MapSqlParameterSource("id", keyId),
                         (rs, n) -> new ApiKey(
                                 rs.getString("key_id"),
@@ -90,7 +91,8 @@ public class TenantRepository {
                                 rs.getString("name"),
                                 new LinkedHashSet<>(strings(rs, "roles")),
                                 rs.getArray("business_units") == null ? null : strings(rs, "business_units"),
-                                rs.getTimestamp("revoked_at") != null))
+                                rs.getTimestamp("revoked_at") != null,
+                                rs.getString("mode")))
                 .stream()
                 .findFirst();
     }
