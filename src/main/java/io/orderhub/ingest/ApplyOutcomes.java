@@ -36,6 +36,7 @@ public class ApplyOutcomes {
     private final ConsumptionGate gate;
     private final HubProperties hub;
     private final TransactionTemplate newTransaction;
+    private final io.orderhub.ops.HubMetrics metrics;
 
     public ApplyOutcomes(
             ObjectProvider<PostgresEventBus> postgresBus,
@@ -44,7 +45,9 @@ public class ApplyOutcomes {
             Alerts alerts,
             ConsumptionGate gate,
             HubProperties hub,
-            PlatformTransactionManager transactions) {
+            PlatformTransactionManager transactions,
+            io.orderhub.ops.HubMetrics metrics) {
+        this.metrics = metrics;
         this.postgresBus = postgresBus;
         this.deadLetters = deadLetters;
         this.history = history;
@@ -58,6 +61,7 @@ public class ApplyOutcomes {
     /** Ends the event's life on its source, inside the transaction of its outcome. */
     public void complete(Exchange exchange) {
         OrderEvent event = exchange.getIn().getBody(OrderEvent.class);
+        metrics.applied(String.valueOf(exchange.getIn().getHeader(Events.OUTCOME)));
         switch (String.valueOf(exchange.getProperty(OrderLocks.SOURCE))) {
             case "postgres-bus" -> postgresBus.getObject().remove(event.seq());
             case "replay" -> deadLetters.resolve(
@@ -129,6 +133,7 @@ public class ApplyOutcomes {
             return null;
         }
         UUID id = deadLetters.add(event, attempts, errorClass, error);
+        metrics.deadLettered();
         history.record(event, Outcome.DEAD_LETTERED.name(), errorClass + ": " + error);
         alerts.raise(new Alerts.Alert(
                 "DEAD_LETTER",

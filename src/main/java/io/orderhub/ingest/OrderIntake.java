@@ -34,11 +34,14 @@ public class OrderIntake {
     private final OrderDocumentValidator validator;
     private final OrderRepository orders;
     private final EventBus bus;
+    private final io.orderhub.ops.HubMetrics metrics;
 
-    public OrderIntake(OrderDocumentValidator validator, OrderRepository orders, EventBus bus) {
+    public OrderIntake(
+            OrderDocumentValidator validator, OrderRepository orders, EventBus bus, io.orderhub.ops.HubMetrics metrics) {
         this.validator = validator;
         this.orders = orders;
         this.bus = bus;
+        this.metrics = metrics;
     }
 
     /** Validates the PUT: ids, mode, document, Event-Time; refuses with 400 naming every violation. */
@@ -121,6 +124,9 @@ public class OrderIntake {
                         Tokens.sha256Hex(exchange.getIn().getHeader("Event-Time", "", String.class) + "\n"
                                 + new String(exchange.getIn().getBody(byte[].class), java.nio.charset.StandardCharsets.UTF_8)));
         AcceptAnswer answer = bus.publish(event, idempotency);
+        if (!answer.replayed()) {
+            metrics.accepted();
+        }
         HttpAnswers.set(exchange, answer.status(), answer.body(), answer.location());
     }
 

@@ -10,7 +10,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.springframework.boot.autoconfigure.security.SecurityProperties;
@@ -27,10 +26,8 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
-import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
-import org.springframework.security.web.authentication.DelegatingAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
@@ -45,6 +42,7 @@ import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.savedrequest.RequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -105,7 +103,14 @@ public class SecurityConfig {
                 .formLogin(f -> f.defaultSuccessUrl("/actuator/hawtio/"))
                 .httpBasic(b -> b.authenticationEntryPoint(basic))
                 .addFilterBefore(new ScrapeTokenFilter(credentials), BasicAuthenticationFilter.class)
-                .exceptionHandling(e -> e.authenticationEntryPoint(loginByClient(basic)))
+                // who gets which login; set per client, not as the one entry point, or Spring drops its login page
+                .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
+                                new LoginUrlAuthenticationEntryPoint("/login"), browserPage())
+                        // a script in a browser (fetch, XHR) gets a bare 401: no native password dialog pops up
+                        .defaultAuthenticationEntryPointFor(
+                                new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED), SecurityConfig::scriptInBrowser)
+                        // curl and other tools get the Basic challenge
+                        .defaultAuthenticationEntryPointFor(basic, AnyRequestMatcher.INSTANCE))
                 // only a page a browser asked for is worth returning to after the login (and worth a session)
                 .requestCache(c -> c.requestCache(browserPagesOnly()))
                 // Hawtio reads the XSRF-TOKEN cookie and sends it back as X-XSRF-TOKEN on its Jolokia calls
@@ -125,7 +130,7 @@ public class SecurityConfig {
     UserDetailsService opsUsers(HubCredentials credentials) {
         return new InMemoryUserDetailsManager(User.withUsername(credentials.opsUser())
                 .password("{bcrypt}" + credentials.opsPasswordBcrypt())
-                .roles("OPS")
+                .roles(OPS_ROLE)
                 .build());
     }
 
@@ -158,20 +163,9 @@ public class SecurityConfig {
         return html;
     }
 
-    /**
-     * Who gets which login: a browser page the login form; a script in a browser (fetch or XHR) a bare 401, so the
-     * browser never pops up its own password dialog; any other client (curl, tools) a Basic challenge.
-     */
-    private static AuthenticationEntryPoint loginByClient(AuthenticationEntryPoint basic) {
-        LinkedHashMap<RequestMatcher, AuthenticationEntryPoint> byClient = new LinkedHashMap<>();
-        byClient.put(browserPage(), new LoginUrlAuthenticationEntryPoint("/login"));
-        byClient.put(
-                request -> request.getHeader("Sec-Fetch-Mode") != null
-                        || "XMLHttpRequest".equals(request.getHeader("X-Requested-With")),
-                new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED));
-        DelegatingAuthenticationEntryPoint entryPoint = new DelegatingAuthenticationEntryPoint(byClient);
-        entryPoint.setDefaultEntryPoint(basic);
-        return entryPoint;
+    private static boolean scriptInBrowser(HttpServletRequest request) {
+        return request.getHeader("Sec-Fetch-Mode") != null
+                || "XMLHttpRequest".equals(request.getHeader("X-Requested-With"));
     }
 
     private static RequestCache browserPagesOnly() {
@@ -201,14 +195,16 @@ public class SecurityConfig {
         }
     }
 
-    /** Makes the deferred CSRF token real on browser responses: the XSRF-TOKEN cookie exists before Hawtio starts. */
+    /** Makes the deferred CSRF token real on pages: the XSRF-TOKEN cookie exists before Hawtio's scripts start. */
     private static final class CsrfCookieFilter extends OncePerRequestFilter {
+        private final RequestMatcher browserPage = browserPage();
+
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
             CsrfToken token = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
-            // tools authenticate on every call and need no cookie
-            if (token != null && !hasAuthorizationHeader(request)) {
+            // probes, scrapers and tools never use the cookie, so they are not sent one
+            if (token != null && browserPage.matches(request)) {
                 token.getToken();
             }
             chain.doFilter(request, response);

@@ -34,5 +34,5 @@ import org.springframework.test.context.ContextConfiguration;
             "hub.alerts.check-interval=500ms",
             "hub.alerts.max-per-minute=10000",
         })
-@ContextConfiguration(initializers = AlertReceiver.class)
+@ContextConfiguration(initializers = {AlertReceiver.class, CamelJmxOn.class})
 public @interface HubTest {}
