@@ -55,6 +55,35 @@ public final class HubProcess implements AutoCloseable {
 
     /** Starts the jar from the project root (it reads config/ and routes/ there) and waits until it is healthy. */
     public void start() throws IOException {
+        launch();
+        awaitHealthy(Duration.ofSeconds(120));
+    }
+
+    /** Starts the jar and waits for it to exit on its own; returns the exit code. */
+    public int startExpectingExit(Duration timeout) throws IOException, InterruptedException {
+        launch();
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("hub still running after " + timeout + "; see " + log);
+        }
+        return process.exitValue();
+    }
+
+    /** SIGTERM, and how long the hub took to stop. */
+    public Duration terminate() throws InterruptedException {
+        long start = System.nanoTime();
+        process.destroy();
+        if (!process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    private void launch() throws IOException {
         String jar = System.getProperty("hub.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("packaged hub jar not found (system property hub.jar=" + jar
@@ -67,7 +96,6 @@ public final class HubProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        awaitHealthy(Duration.ofSeconds(120));
     }
 
     private void awaitHealthy(Duration timeout) {

@@ -1,0 +1,62 @@
+package io.orderhub.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.orderhub.support.Hub;
+import io.orderhub.support.HubProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** How the packaged hub starts and stops, as operations see it. */
+class StartAndStopIT {
+
+    @Test
+    void aRouteFileThatDoesNotLoadStopsTheStartNamingTheFile() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target"), "broken-routes-");
+        Path routes = Files.createDirectories(data.resolve("routes"));
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, routes.resolve(f.getFileName()));
+            }
+        }
+        // an integration engineer's typo: a step that does not exist
+        Files.writeString(routes.resolve("store-pickup-notify.camel.yaml"), """
+                - route:
+                    id: store-pickup-notify
+                    from:
+                      uri: direct:store-pickup-notify
+                      steps:
+                        - sendTwice:
+                            uri: log:nowhere
+                """);
+        HubProcess hub = HubProcess.of("broken-routes", List.of("--hub.data-dir=" + data, "--hub.routes-dir=" + routes));
+        int exit = hub.startExpectingExit(Duration.ofSeconds(120));
+        assertThat(exit).as("the hub refuses to start").isNotZero();
+        assertThat(hub.log()).as("the start failure names the file").contains("store-pickup-notify.camel.yaml");
+    }
+
+    @Test
+    void gracefulShutdownUnderLoadEndsWithin30SecondsAndLosesNothing() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target"), "shutdown-");
+        try (HubProcess process = HubProcess.of("shutdown", List.of("--hub.data-dir=" + data))) {
+            process.start();
+            Hub hub = process.client();
+            String key = hub.newTenantKey(Hub.uniqueTenant("shutdown"), "[\"oms\", \"admin\"]", null);
+            LoadUnderTest load = new LoadUnderTest(hub, key, 30, 8);
+            Hub.await(Duration.ofSeconds(60), "events flowing", () -> load.acceptedEvents.size() >= 200);
+
+            Duration stopping = process.terminate();
+            load.stop();
+            assertThat(stopping).as("graceful shutdown time").isLessThan(Duration.ofSeconds(30));
+            assertThat(load.statuses).as("answers were 202s, 503s while stopping, or refused connections")
+                    .allMatch(s -> s == 202 || s == 503 || s == -1);
+
+            process.start();
+            Recovery.assertEveryAcceptedEventAppliedExactlyOnce(hub, key, load);
+        }
+    }
+}
