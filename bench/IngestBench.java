@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public class IngestBench {
 
-    static final int WARMUP_SECONDS = 10;
+    static final int WARMUP_SECONDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP_SECONDS", "30"));
 
     public static void main(String[] args) throws Exception {
         String base = args[0];

@@ -37,21 +37,24 @@ class RoutesLoadTest {
             files = s.filter(p -> p.toString().endsWith(".camel.yaml")).sorted().toList();
         }
         assertThat(files).as("route files in routes/").isNotEmpty();
-        return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
-            try (CamelContext fresh = new DefaultCamelContext()) {
-                Resource resource = ResourceHelper.resolveMandatoryResource(fresh, "file:" + file);
-                RoutesLoader loader = PluginHelper.getRoutesLoader(fresh);
-                try {
-                    loader.loadRoutes(resource);
-                } catch (Exception e) {
-                    throw new AssertionError(file + " does not load: " + e.getMessage(), e);
-                }
-            }
-            Matcher m = ROUTE_ID.matcher(Files.readString(file));
-            while (m.find()) {
-                Route route = hub.getRoute(m.group(1));
-                assertThat(route).as("route %s of %s runs in the hub", m.group(1), file).isNotNull();
-            }
-        }));
+        return files.stream()
+                .map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+                    try (CamelContext fresh = new DefaultCamelContext()) {
+                        Resource resource = ResourceHelper.resolveMandatoryResource(fresh, "file:" + file);
+                        RoutesLoader loader = PluginHelper.getRoutesLoader(fresh);
+                        try {
+                            loader.loadRoutes(resource);
+                        } catch (Exception e) {
+                            throw new AssertionError(file + " does not load: " + e.getMessage(), e);
+                        }
+                    }
+                    Matcher m = ROUTE_ID.matcher(Files.readString(file));
+                    while (m.find()) {
+                        Route route = hub.getRoute(m.group(1));
+                        assertThat(route)
+                                .as("route %s of %s runs in the hub", m.group(1), file)
+                                .isNotNull();
+                    }
+                }));
     }
 }

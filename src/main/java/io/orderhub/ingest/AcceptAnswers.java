@@ -13,7 +13,8 @@ public final class AcceptAnswers {
         body.put("eventId", event.eventId().toString());
         body.put("customerOrderId", event.customerOrderId());
         body.put("status", "ACCEPTED");
-        return new AcceptAnswer(202, body.toString(), orderLocation(event.businessUnitId(), event.customerOrderId()), false);
+        return new AcceptAnswer(
+                202, body.toString(), orderLocation(event.businessUnitId(), event.customerOrderId()), false);
     }
 
     public static String orderLocation(String bu, String customerOrderId) {

@@ -114,8 +114,14 @@ public class ApplyOutcomes {
         }
         List<Duration> retry = hub.events().retry();
         if (kind == Failures.Kind.TRANSIENT && attempts <= retry.size()) {
-            log.warn("event {} of order {}/{} failed (attempt {}), retrying in {}: {}", event.eventId(),
-                    event.tenantId(), event.customerOrderId(), attempts, retry.get(attempts - 1), error);
+            log.warn(
+                    "event {} of order {}/{} failed (attempt {}), retrying in {}: {}",
+                    event.eventId(),
+                    event.tenantId(),
+                    event.customerOrderId(),
+                    attempts,
+                    retry.get(attempts - 1),
+                    error);
             if ("postgres-bus".equals(source)) {
                 postgresBus.getObject().retryLater(event, attempts, retry.get(attempts - 1), error);
             }
@@ -143,7 +149,13 @@ public class ApplyOutcomes {
                 event.customerOrderId(),
                 "event " + event.eventId() + " was dead-lettered (" + errorClass + "): " + error,
                 event.correlationId(),
-                Map.of("deadLetterId", id.toString(), "eventId", event.eventId().toString(), "errorClass", errorClass)));
+                Map.of(
+                        "deadLetterId",
+                        id.toString(),
+                        "eventId",
+                        event.eventId().toString(),
+                        "errorClass",
+                        errorClass)));
         return id;
     }
 }

@@ -27,7 +27,8 @@ public class DeadLetterApi {
         int skip = intParam(exchange, "skip", 0, 0, Integer.MAX_VALUE);
         int take = intParam(exchange, "take", 20, 1, 200);
         String order = exchange.getIn().getHeader("customerOrderId", String.class);
-        HttpAnswers.set(exchange, 200, store.list(caller.tenantId(), order, skip, take).toString(), null);
+        HttpAnswers.set(
+                exchange, 200, store.list(caller.tenantId(), order, skip, take).toString(), null);
     }
 
     public void get(Exchange exchange) {
@@ -44,9 +45,11 @@ public class DeadLetterApi {
     public void loadForReplay(Exchange exchange) {
         Caller caller = Caller.of(exchange);
         UUID id = id(exchange);
-        OrderEvent event = store.openEvent(caller.tenantId(), id).orElseThrow(() -> store.exists(caller.tenantId(), id)
-                ? ProblemException.conflict("dead-letter-closed", "dead letter " + id + " was already resolved or discarded")
-                : notFound(id));
+        OrderEvent event = store.openEvent(caller.tenantId(), id)
+                .orElseThrow(() -> store.exists(caller.tenantId(), id)
+                        ? ProblemException.conflict(
+                                "dead-letter-closed", "dead letter " + id + " was already resolved or discarded")
+                        : notFound(id));
         exchange.setProperty(OrderLocks.SOURCE, "replay");
         exchange.setProperty(ApplyOutcomes.DEAD_LETTER_ID, id);
         exchange.getIn().removeHeaders("*");
@@ -57,17 +60,26 @@ public class DeadLetterApi {
     public void replayAnswer(Exchange exchange) {
         String outcome = String.valueOf(exchange.getIn().getHeader(Events.OUTCOME));
         HttpAnswers.set(
-                exchange, 200, OrderJson.MAPPER.createObjectNode().put("outcome", outcome).toString(), null);
+                exchange,
+                200,
+                OrderJson.MAPPER.createObjectNode().put("outcome", outcome).toString(),
+                null);
     }
 
     public void discard(Exchange exchange) {
         Caller caller = Caller.of(exchange);
         UUID id = id(exchange);
-        String order = store.discard(caller.tenantId(), id).orElseThrow(() -> store.exists(caller.tenantId(), id)
-                ? ProblemException.conflict("dead-letter-closed", "dead letter " + id + " was already resolved or discarded")
-                : notFound(id));
+        String order = store.discard(caller.tenantId(), id)
+                .orElseThrow(() -> store.exists(caller.tenantId(), id)
+                        ? ProblemException.conflict(
+                                "dead-letter-closed", "dead letter " + id + " was already resolved or discarded")
+                        : notFound(id));
         history.recordAction(
-                caller.tenantId(), order, "DEAD_LETTER_DISCARDED", caller.actor(), CorrelationIds.of(exchange),
+                caller.tenantId(),
+                order,
+                "DEAD_LETTER_DISCARDED",
+                caller.actor(),
+                CorrelationIds.of(exchange),
                 "dead letter " + id + " discarded");
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
@@ -100,6 +112,7 @@ public class DeadLetterApi {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw new ProblemException(400, "validation", "Invalid request", name + " must be a whole number from " + min + " to " + max);
+        throw new ProblemException(
+                400, "validation", "Invalid request", name + " must be a whole number from " + min + " to " + max);
     }
 }

@@ -121,7 +121,8 @@ public class DeadLetters {
         ObjectNode body = OrderJson.MAPPER.createObjectNode();
         ArrayNode items = body.putArray("deadLetters");
         jdbc.query(
-                "SELECT * FROM dead_letter WHERE " + where + " ORDER BY dead_lettered_at DESC, id LIMIT :take OFFSET :skip",
+                "SELECT * FROM dead_letter WHERE " + where
+                        + " ORDER BY dead_lettered_at DESC, id LIMIT :take OFFSET :skip",
                 p,
                 rs -> {
                     items.add(summary(rs));
@@ -153,8 +154,18 @@ public class DeadLetters {
         n.put("eventId", rs.getString("event_id"));
         n.put("customerOrderId", rs.getString("customer_order_id"));
         n.put("businessUnitId", rs.getString("business_unit_id"));
-        n.put("receivedAt", rs.getTimestamp("received_at").toInstant().atOffset(ZoneOffset.UTC).toString());
-        n.put("deadLetteredAt", rs.getTimestamp("dead_lettered_at").toInstant().atOffset(ZoneOffset.UTC).toString());
+        n.put(
+                "receivedAt",
+                rs.getTimestamp("received_at")
+                        .toInstant()
+                        .atOffset(ZoneOffset.UTC)
+                        .toString());
+        n.put(
+                "deadLetteredAt",
+                rs.getTimestamp("dead_lettered_at")
+                        .toInstant()
+                        .atOffset(ZoneOffset.UTC)
+                        .toString());
         n.put("attempts", rs.getInt("attempts"));
         n.put("errorClass", rs.getString("error_class"));
         n.put("error", rs.getString("error"));

@@ -48,7 +48,13 @@ public class EventAging {
                             "event " + eventId + " accepted " + rs.getLong("age") + " s ago is not applied yet (limit "
                                     + hub.alerts().maxEventAge().toSeconds() + " s)",
                             rs.getString("correlation_id"),
-                            Map.of("eventId", eventId, "ageSeconds", rs.getLong("age"), "attempts", rs.getInt("attempts"))));
+                            Map.of(
+                                    "eventId",
+                                    eventId,
+                                    "ageSeconds",
+                                    rs.getLong("age"),
+                                    "attempts",
+                                    rs.getInt("attempts"))));
                 });
     }
 }

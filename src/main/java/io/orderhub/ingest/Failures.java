@@ -60,7 +60,8 @@ public final class Failures {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        String message =
+                root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
         if (root instanceof org.postgresql.util.PSQLException psql && psql.getServerErrorMessage() != null) {
             // the primary message only: PostgreSQL's detail ("Failing row contains ...") may hold customer data
             message = psql.getServerErrorMessage().getMessage() + " (SQLSTATE " + psql.getSQLState() + ")";

@@ -30,8 +30,8 @@ public class IdempotencyKeys {
             return null;
         }
         if (headerValue.isEmpty() || headerValue.length() > 128) {
-            throw ProblemException.validation(
-                    java.util.List.of(new io.orderhub.orders.Violation("/headers/Idempotency-Key", "must be 1 to 128 characters")));
+            throw ProblemException.validation(java.util.List.of(
+                    new io.orderhub.orders.Violation("/headers/Idempotency-Key", "must be 1 to 128 characters")));
         }
         return headerValue;
     }
@@ -79,7 +79,10 @@ public class IdempotencyKeys {
         jdbc.update(
                 "UPDATE idempotency_key SET response_status = :st, response_body = :b, response_location = :l "
                         + "WHERE tenant_id = :t AND scope = :s AND idempotency_key = :k",
-                params(r).addValue("st", answer.status()).addValue("b", answer.body()).addValue("l", answer.location()));
+                params(r)
+                        .addValue("st", answer.status())
+                        .addValue("b", answer.body())
+                        .addValue("l", answer.location()));
     }
 
     private static MapSqlParameterSource params(Request r) {

@@ -23,8 +23,18 @@ public record OrderEvent(
 
     public OrderEvent withSeq(long newSeq) {
         return new OrderEvent(
-                eventId, newSeq, tenantId, customerOrderId, businessUnitId, origin, snapshotTime, eventTimeGiven,
-                payload, correlationId, receivedAt, attempts);
+                eventId,
+                newSeq,
+                tenantId,
+                customerOrderId,
+                businessUnitId,
+                origin,
+                snapshotTime,
+                eventTimeGiven,
+                payload,
+                correlationId,
+                receivedAt,
+                attempts);
     }
 
     /** Where the event came from: the OMS push or poll, a store, or the hub itself. */

@@ -37,7 +37,10 @@ public class OrderIntake {
     private final io.orderhub.ops.HubMetrics metrics;
 
     public OrderIntake(
-            OrderDocumentValidator validator, OrderRepository orders, EventBus bus, io.orderhub.ops.HubMetrics metrics) {
+            OrderDocumentValidator validator,
+            OrderRepository orders,
+            EventBus bus,
+            io.orderhub.ops.HubMetrics metrics) {
         this.validator = validator;
         this.orders = orders;
         this.bus = bus;
@@ -54,9 +57,13 @@ public class OrderIntake {
         checkId(violations, "/path/id", id);
         if ("proxy".equals(caller.tenantMode())) {
             throw new ProblemException(
-                    405, "method-not-allowed", "Method not allowed",
+                    405,
+                    "method-not-allowed",
+                    "Method not allowed",
                     "tenant " + caller.tenantId() + " is in proxy mode: orders are written in the OMS",
-                    List.of(), Map.of(), Map.of("Allow", "GET"));
+                    List.of(),
+                    Map.of(),
+                    Map.of("Allow", "GET"));
         }
         JsonNode root = OrderJson.parse(exchange.getIn().getBody(byte[].class));
         violations.addAll(validator.validate(root));
@@ -68,7 +75,8 @@ public class OrderIntake {
             }
             JsonNode docBu = order.path("businessUnitId");
             if (docBu.isTextual() && bu != null && !docBu.asText().equals(bu)) {
-                violations.add(new Violation("/customerOrder/businessUnitId", "must equal the path's business unit " + bu));
+                violations.add(
+                        new Violation("/customerOrder/businessUnitId", "must equal the path's business unit " + bu));
             }
         }
         String eventTimeHeader = exchange.getIn().getHeader("Event-Time", String.class);
@@ -122,7 +130,9 @@ public class OrderIntake {
                         "PUT " + event.businessUnitId() + "/" + event.customerOrderId(),
                         key,
                         Tokens.sha256Hex(exchange.getIn().getHeader("Event-Time", "", String.class) + "\n"
-                                + new String(exchange.getIn().getBody(byte[].class), java.nio.charset.StandardCharsets.UTF_8)));
+                                + new String(
+                                        exchange.getIn().getBody(byte[].class),
+                                        java.nio.charset.StandardCharsets.UTF_8)));
         AcceptAnswer answer = bus.publish(event, idempotency);
         if (!answer.replayed()) {
             metrics.accepted();

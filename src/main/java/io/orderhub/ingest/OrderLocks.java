@@ -45,7 +45,9 @@ public class OrderLocks {
                 new MapSqlParameterSource("t", event.tenantId()).addValue("o", event.customerOrderId());
         if ("postgres-bus".equals(exchange.getProperty(SOURCE))) {
             Boolean got = jdbc.queryForObject(
-                    "SELECT pg_try_advisory_xact_lock(" + APPLY_LOCK + ", hashtext(:t || '/' || :o))", key, Boolean.class);
+                    "SELECT pg_try_advisory_xact_lock(" + APPLY_LOCK + ", hashtext(:t || '/' || :o))",
+                    key,
+                    Boolean.class);
             Optional<OrderEvent> head = Boolean.TRUE.equals(got)
                     ? postgresBus.getObject().dueHeadOf(event.tenantId(), event.customerOrderId())
                     : Optional.empty();

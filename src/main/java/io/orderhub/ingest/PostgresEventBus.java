@@ -37,7 +37,10 @@ public class PostgresEventBus implements EventBus {
     private final HubProperties hub;
 
     public PostgresEventBus(
-            NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, IdempotencyKeys idempotencyKeys, HubProperties hub) {
+            NamedParameterJdbcTemplate jdbc,
+            TransactionTemplate tx,
+            IdempotencyKeys idempotencyKeys,
+            HubProperties hub) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.idempotencyKeys = idempotencyKeys;
@@ -50,11 +53,13 @@ public class PostgresEventBus implements EventBus {
             // one round trip: bound the whole accept (a stuck database becomes a 503, not a hanging PUT),
             // then serialise accepts of this order so its sequence follows commit order
             jdbc.queryForObject(
-                    "SELECT set_config('statement_timeout', :timeout, true) || pg_advisory_xact_lock("
-                            + ACCEPT_LOCK + ", hashtext(:t || '/' || :o))::text",
+                    "SELECT set_config('statement_timeout', :timeout, true) || pg_advisory_xact_lock(" + ACCEPT_LOCK
+                            + ", hashtext(:t || '/' || :o))::text",
                     new MapSqlParameterSource("t", event.tenantId())
                             .addValue("o", event.customerOrderId())
-                            .addValue("timeout", Long.toString(hub.events().acceptTimeout().toMillis())),
+                            .addValue(
+                                    "timeout",
+                                    Long.toString(hub.events().acceptTimeout().toMillis())),
                     String.class);
             if (idempotency != null) {
                 Optional<AcceptAnswer> earlier = idempotencyKeys.claim(idempotency);
@@ -149,9 +154,10 @@ public class PostgresEventBus implements EventBus {
                 .query(
                         "SELECT * FROM bus_event WHERE tenant_id = :t AND customer_order_id = :o ORDER BY seq LIMIT 1",
                         new MapSqlParameterSource("t", tenantId).addValue("o", customerOrderId),
-                        (rs, n) -> rs.getTimestamp("next_attempt_at").toInstant().isAfter(java.time.Instant.now())
-                                ? null
-                                : EVENT_ROW.mapRow(rs, n))
+                        (rs, n) ->
+                                rs.getTimestamp("next_attempt_at").toInstant().isAfter(java.time.Instant.now())
+                                        ? null
+                                        : EVENT_ROW.mapRow(rs, n))
                 .stream()
                 .filter(java.util.Objects::nonNull)
                 .findFirst();

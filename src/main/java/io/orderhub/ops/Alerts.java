@@ -131,7 +131,9 @@ public class Alerts {
 
     public void sent(Exchange exchange) {
         Pending p = exchange.getProperty("alert", Pending.class);
-        jdbc.update("UPDATE alert SET sent_at = now(), attempts = attempts + 1 WHERE id = :id", new MapSqlParameterSource("id", p.id()));
+        jdbc.update(
+                "UPDATE alert SET sent_at = now(), attempts = attempts + 1 WHERE id = :id",
+                new MapSqlParameterSource("id", p.id()));
     }
 
     /** Schedules the next attempt after a failed send; gives up (logged) after the last of {@code hub.alerts.retry}. */
@@ -145,12 +147,17 @@ public class Alerts {
             log.error("Alert {} could not be delivered after {} attempts: {}", p.id(), attempts, message);
             jdbc.update(
                     "UPDATE alert SET attempts = :a, last_error = :e, next_attempt_at = 'infinity' WHERE id = :id",
-                    new MapSqlParameterSource("id", p.id()).addValue("a", attempts).addValue("e", message));
+                    new MapSqlParameterSource("id", p.id())
+                            .addValue("a", attempts)
+                            .addValue("e", message));
             return;
         }
         OffsetDateTime next = OffsetDateTime.now(ZoneOffset.UTC).plus(retry.get(attempts - 1));
         jdbc.update(
                 "UPDATE alert SET attempts = :a, last_error = :e, next_attempt_at = :next WHERE id = :id",
-                new MapSqlParameterSource("id", p.id()).addValue("a", attempts).addValue("e", message).addValue("next", next));
+                new MapSqlParameterSource("id", p.id())
+                        .addValue("a", attempts)
+                        .addValue("e", message)
+                        .addValue("next", next));
     }
 }

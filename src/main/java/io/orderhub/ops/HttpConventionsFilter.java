@@ -22,7 +22,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public class HttpConventionsFilter extends OncePerRequestFilter {
 
-    private static final org.springframework.web.util.UrlPathHelper PATHS = new org.springframework.web.util.UrlPathHelper();
+    private static final org.springframework.web.util.UrlPathHelper PATHS =
+            new org.springframework.web.util.UrlPathHelper();
 
     private final long maxBodyBytes;
 

@@ -19,7 +19,8 @@ public final class HttpExchanges {
         }
         PlatformHttpMessage message = exchange.getIn(PlatformHttpMessage.class);
         if (message == null) {
-            throw new IllegalStateException("exchange " + exchange.getExchangeId() + " did not come from an HTTP request");
+            throw new IllegalStateException(
+                    "exchange " + exchange.getExchangeId() + " did not come from an HTTP request");
         }
         exchange.setProperty(REQUEST, message.getRequest());
         return message.getRequest();

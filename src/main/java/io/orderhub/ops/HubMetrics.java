@@ -50,8 +50,12 @@ public class HubMetrics {
         }
         // the bus is looked up on the first scrape: it may itself count into these metrics
         backlog = new Cached<>("event backlog", () -> bus.getObject().backlog());
-        openDeadLetters = new Cached<>("open dead letters", () -> jdbc.queryForObject(
-                "SELECT count(*) FROM dead_letter WHERE status = 'OPEN'", new MapSqlParameterSource(), Long.class));
+        openDeadLetters = new Cached<>(
+                "open dead letters",
+                () -> jdbc.queryForObject(
+                        "SELECT count(*) FROM dead_letter WHERE status = 'OPEN'",
+                        new MapSqlParameterSource(),
+                        Long.class));
         Gauge.builder("orderhub.events.pending", backlog, b -> b.read(EventBus.Backlog::pending))
                 .description("Events accepted but not yet applied")
                 .register(registry);

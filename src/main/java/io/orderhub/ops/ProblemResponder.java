@@ -40,9 +40,13 @@ public class ProblemResponder {
         if (failure != null && Failures.classify(failure) != Failures.Kind.PERSISTENT) {
             log.warn("Database unavailable while answering a request: {}", Failures.describe(failure));
             return new ProblemException(
-                    503, "unavailable", "Service unavailable",
+                    503,
+                    "unavailable",
+                    "Service unavailable",
                     "the hub's database is not reachable right now; retry later",
-                    List.of(), Map.of(), Map.of("Retry-After", "5"));
+                    List.of(),
+                    Map.of(),
+                    Map.of("Retry-After", "5"));
         }
         log.error("Unexpected failure while answering a request", failure);
         return new ProblemException(500, "internal", "Internal error", "the hub failed to answer; see its log");

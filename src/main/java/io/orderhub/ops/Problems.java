@@ -64,7 +64,8 @@ public final class Problems {
         problem.headers().forEach(response::setHeader);
         response.setStatus(problem.status());
         response.setContentType(MEDIA_TYPE);
-        byte[] bytes = body(problem, request.getRequestURI(), CorrelationIds.of(request)).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = body(problem, request.getRequestURI(), CorrelationIds.of(request))
+                .getBytes(StandardCharsets.UTF_8);
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }

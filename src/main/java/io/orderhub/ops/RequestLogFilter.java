@@ -44,7 +44,8 @@ public class RequestLogFilter extends OncePerRequestFilter {
         long millis = (System.nanoTime() - started) / 1_000_000;
         MDC.put(CorrelationIds.MDC_KEY, id);
         try {
-            log.info("{} {} -> {} in {} ms", request.getMethod(), request.getRequestURI(), response.getStatus(), millis);
+            log.info(
+                    "{} {} -> {} in {} ms", request.getMethod(), request.getRequestURI(), response.getStatus(), millis);
         } finally {
             MDC.remove(CorrelationIds.MDC_KEY);
         }

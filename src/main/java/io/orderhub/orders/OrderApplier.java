@@ -21,9 +21,10 @@ public class OrderApplier {
         OrderEvent event = exchange.getIn().getBody(OrderEvent.class);
         StoredOrder stored = exchange.getProperty(SnapshotResequencer.STORED, StoredOrder.class);
         JsonNode snapshot = OrderJson.parse(event.payload()).path("customerOrder");
-        JsonNode storedDoc = stored == null ? null : OrderJson.parse(stored.document()).path("customerOrder");
-        SnapshotMerge.Result result =
-                SnapshotMerge.merge(storedDoc, stored == null ? null : stored.businessUnitId(), snapshot, event.businessUnitId());
+        JsonNode storedDoc =
+                stored == null ? null : OrderJson.parse(stored.document()).path("customerOrder");
+        SnapshotMerge.Result result = SnapshotMerge.merge(
+                storedDoc, stored == null ? null : stored.businessUnitId(), snapshot, event.businessUnitId());
         exchange.getIn().setHeader(Events.OUTCOME, result.outcome());
         exchange.getIn().setHeader(Events.DETAIL, result.detail());
         if (result.outcome() == Outcome.REJECTED_CONFLICT) {

@@ -51,16 +51,25 @@ public class OrderDocumentValidator {
 
     private static final ObjectType QUANTITY = ObjectType.named("Quantity")
             .required("value", Kind.NUMBER)
-            .optional("unitOfMeasure", oneOf(
-                    "EA", "CMK", "CMQ", "YDQ", "FTQ", "INQ", "CMT", "MTQ", "FOT", "GRM",
-                    "INH", "KGM", "LBR", "LTR", "MMT", "MTR", "MMK", "OZI", "OZA",
-                    "FTK", "INK", "MTK", "YDK", "YRD"))
+            .optional(
+                    "unitOfMeasure",
+                    oneOf(
+                            "EA", "CMK", "CMQ", "YDQ", "FTQ", "INQ", "CMT", "MTQ", "FOT", "GRM", "INH", "KGM", "LBR",
+                            "LTR", "MMT", "MTR", "MMK", "OZI", "OZA", "FTK", "INK", "MTK", "YDK", "YRD"))
             .build();
 
     private static final ObjectType UNIT_DISCOUNT = ObjectType.named("UnitDiscount")
-            .required("rewardType", oneOf(
-                    "GLOBAL_ABSOLUTE", "NET_PRICE", "PRICE_REDUCTION", "COMBO_REDUCTION",
-                    "COMBO", "GLOBAL_PERCENTAGE", "PERCENTAGE", "COMBO_PERCENTAGE"))
+            .required(
+                    "rewardType",
+                    oneOf(
+                            "GLOBAL_ABSOLUTE",
+                            "NET_PRICE",
+                            "PRICE_REDUCTION",
+                            "COMBO_REDUCTION",
+                            "COMBO",
+                            "GLOBAL_PERCENTAGE",
+                            "PERCENTAGE",
+                            "COMBO_PERCENTAGE"))
             .required("discountId", Kind.STRING)
             .required("discountAmount", Kind.NUMBER)
             .required("discountText", Kind.STRING)
@@ -132,8 +141,9 @@ public class OrderDocumentValidator {
             .required("fulfillmentId", ID)
             .optional("externalFulfillmentIds", arrayOf(EXTERNAL_ID))
             .optional("fulfillmentMethodId", Kind.STRING)
-            .required("fulfillmentMethod", oneOf(
-                    "PICKUP_IN_STORE", "HOME_DELIVERY_FROM_STORE", "HOME_DELIVERY_FROM_WAREHOUSE"))
+            .required(
+                    "fulfillmentMethod",
+                    oneOf("PICKUP_IN_STORE", "HOME_DELIVERY_FROM_STORE", "HOME_DELIVERY_FROM_WAREHOUSE"))
             .optional("fulfillmentBusinessUnitId", ID)
             .required("status", FULFILMENT_STATUS)
             .optional("shipmentTrackingNumber", Kind.STRING)
@@ -144,8 +154,10 @@ public class OrderDocumentValidator {
             .optional("pickupDatetime", Kind.DATE_TIME)
             .optional("orderCode", pattern("^C[0-9A-HJKMNP-TV-Z]{6}$"))
             // Project rule: a store that fulfils must be named, or we cannot route the work to it.
-            .requiredWhen("fulfillmentBusinessUnitId",
-                    "fulfillmentMethod", Set.of("PICKUP_IN_STORE", "HOME_DELIVERY_FROM_STORE"),
+            .requiredWhen(
+                    "fulfillmentBusinessUnitId",
+                    "fulfillmentMethod",
+                    Set.of("PICKUP_IN_STORE", "HOME_DELIVERY_FROM_STORE"),
                     "is required for store-fulfilled fulfilments")
             .build();
 
@@ -339,12 +351,10 @@ public class OrderDocumentValidator {
         return pointer + "/" + name.replace("~", "~0").replace("/", "~1");
     }
 
-    private record Field(Kind kind, boolean required) {
-    }
+    private record Field(Kind kind, boolean required) {}
 
     /** A field that becomes required when a sibling field holds one of some values. */
-    private record ConditionalRequirement(String field, String whenField, Set<String> whenValues, String message) {
-    }
+    private record ConditionalRequirement(String field, String whenField, Set<String> whenValues, String message) {}
 
     /** A closed JSON object: declared fields only, each with its kind, plus conditional requirements. */
     private static final class ObjectType implements Kind {
@@ -387,7 +397,8 @@ public class OrderDocumentValidator {
             }
             for (ConditionalRequirement condition : conditions) {
                 JsonNode trigger = value.get(condition.whenField());
-                if (trigger != null && trigger.isTextual()
+                if (trigger != null
+                        && trigger.isTextual()
                         && condition.whenValues().contains(trigger.textValue())
                         && !value.has(condition.field())) {
                     out.add(new Violation(child(pointer, condition.field()), condition.message()));
@@ -454,8 +465,7 @@ public class OrderDocumentValidator {
         private static final Pattern DATE_TIME = Pattern.compile(
                 "(\\d{4})-(\\d{2})-(\\d{2})[Tt](\\d{2}):(\\d{2}):(\\d{2})(?:\\.\\d+)?(?:[Zz]|([+-])(\\d{2}):(\\d{2}))");
 
-        private Rfc3339() {
-        }
+        private Rfc3339() {}
 
         static boolean isDateTime(String text) {
             Matcher m = DATE_TIME.matcher(text);
@@ -468,7 +478,10 @@ public class OrderDocumentValidator {
             int hour = Integer.parseInt(m.group(4));
             int minute = Integer.parseInt(m.group(5));
             int second = Integer.parseInt(m.group(6));
-            if (month < 1 || month > 12 || day < 1 || day > YearMonth.of(year, month).lengthOfMonth()) {
+            if (month < 1
+                    || month > 12
+                    || day < 1
+                    || day > YearMonth.of(year, month).lengthOfMonth()) {
                 return false;
             }
             if (hour > 23 || minute > 59 || second > 60) {
@@ -499,11 +512,10 @@ public class OrderDocumentValidator {
         // qtext (printable ASCII except '"' and '\') and space, or a backslash-quoted printable character.
         private static final Pattern QUOTED_LOCAL =
                 Pattern.compile("\"(?:[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]|\\\\[\\x20-\\x7E])*\"");
-        private static final Pattern DOMAIN =
-                Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+        private static final Pattern DOMAIN = Pattern.compile(
+                "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
-        private EmailAddress() {
-        }
+        private EmailAddress() {}
 
         static boolean isWellFormed(String text) {
             // The domain can never contain '@' but a quoted local part can, so split at the last one.
@@ -514,7 +526,8 @@ public class OrderDocumentValidator {
             String local = text.substring(0, at);
             String domain = text.substring(at + 1);
             return local.length() <= 64
-                    && (DOT_ATOM_LOCAL.matcher(local).matches() || QUOTED_LOCAL.matcher(local).matches())
+                    && (DOT_ATOM_LOCAL.matcher(local).matches()
+                            || QUOTED_LOCAL.matcher(local).matches())
                     && domain.length() <= 253
                     && DOMAIN.matcher(domain).matches();
         }

@@ -71,7 +71,8 @@ public class OrderHistory {
     }
 
     /** Records something done to an order that is not an event (a dead letter discarded, a store operation). */
-    public void recordAction(String tenantId, String orderId, String kind, String actor, String correlationId, String detail) {
+    public void recordAction(
+            String tenantId, String orderId, String kind, String actor, String correlationId, String detail) {
         jdbc.update(
                 """
                 INSERT INTO order_history (tenant_id, customer_order_id, kind, actor, correlation_id, detail)
@@ -96,7 +97,12 @@ public class OrderHistory {
                 new MapSqlParameterSource("t", tenantId).addValue("o", orderId),
                 rs -> {
                     ObjectNode e = entries.addObject();
-                    e.put("at", rs.getTimestamp("at").toInstant().atOffset(ZoneOffset.UTC).toString());
+                    e.put(
+                            "at",
+                            rs.getTimestamp("at")
+                                    .toInstant()
+                                    .atOffset(ZoneOffset.UTC)
+                                    .toString());
                     e.put("kind", rs.getString("kind"));
                     putIfNotNull(e, "outcome", rs.getString("outcome"));
                     putIfNotNull(e, "eventId", rs.getString("event_id"));
@@ -107,7 +113,12 @@ public class OrderHistory {
                     putIfNotNull(e, "actor", rs.getString("actor"));
                     putIfNotNull(e, "correlationId", rs.getString("correlation_id"));
                     if (rs.getTimestamp("snapshot_time") != null) {
-                        e.put("snapshotTime", rs.getTimestamp("snapshot_time").toInstant().atOffset(ZoneOffset.UTC).toString());
+                        e.put(
+                                "snapshotTime",
+                                rs.getTimestamp("snapshot_time")
+                                        .toInstant()
+                                        .atOffset(ZoneOffset.UTC)
+                                        .toString());
                     }
                     putIfNotNull(e, "detail", rs.getString("detail"));
                 });

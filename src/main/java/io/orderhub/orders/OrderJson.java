@@ -32,9 +32,11 @@ public final class OrderJson {
             return node;
         } catch (JsonProcessingException e) {
             // the position only: Jackson's own message names its classes and features
-            throw new MalformedJson(e.getLocation() == null
-                    ? "malformed JSON"
-                    : "malformed JSON at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            throw new MalformedJson(
+                    e.getLocation() == null
+                            ? "malformed JSON"
+                            : "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+                                    + e.getLocation().getColumnNr());
         } catch (IOException e) {
             throw new MalformedJson("unreadable body");
         }

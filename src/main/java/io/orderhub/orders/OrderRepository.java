@@ -58,7 +58,9 @@ public class OrderRepository {
                                 WHERE f.tenant_id = o.tenant_id AND f.customer_order_id = o.customer_order_id
                                   AND (f.fulfillment_business_unit_id = :bu OR f.status = 'FULFILLED')))
                         """,
-                        new MapSqlParameterSource("t", tenantId).addValue("o", customerOrderId).addValue("bu", bu),
+                        new MapSqlParameterSource("t", tenantId)
+                                .addValue("o", customerOrderId)
+                                .addValue("bu", bu),
                         OrderRepository::map)
                 .stream()
                 .findFirst();

@@ -28,7 +28,8 @@ public class OrderSearch {
         byte[] body = exchange.getIn().getBody(byte[].class);
         boolean empty = body == null || new String(body, StandardCharsets.UTF_8).isBlank();
         JsonNode root = empty ? null : OrderJson.parse(body);
-        exchange.setProperty(CRITERIA, OrderSearchCriteria.parse(exchange.getIn().getHeader("bu", String.class), root));
+        exchange.setProperty(
+                CRITERIA, OrderSearchCriteria.parse(exchange.getIn().getHeader("bu", String.class), root));
     }
 
     /** Runs the search in the caller's tenant and answers 200 with the page. */

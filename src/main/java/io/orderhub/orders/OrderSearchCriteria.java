@@ -55,8 +55,17 @@ public record OrderSearchCriteria(
             List.of("PICKUP_IN_STORE", "HOME_DELIVERY_FROM_STORE", "HOME_DELIVERY_FROM_WAREHOUSE");
 
     private static final Set<String> FIELDS = Set.of(
-            "customerId", "orderCode", "status", "fulfillmentStatus", "fulfillmentMethod", "customerName", "email",
-            "phone", "changedFrom", "changedTo", "page");
+            "customerId",
+            "orderCode",
+            "status",
+            "fulfillmentStatus",
+            "fulfillmentMethod",
+            "customerName",
+            "email",
+            "phone",
+            "changedFrom",
+            "changedTo",
+            "page");
     private static final Set<String> PAGE_FIELDS = Set.of("skip", "take");
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9._-]{1,128}$");
     // RFC 3339 section 5.6: seconds and offset are required (java.time alone would also take "10:00" and no offset).
@@ -107,8 +116,19 @@ public record OrderSearchCriteria(
             throw ProblemException.validation(r.violations);
         }
         return new OrderSearchCriteria(
-                bu, customerId, orderCode, statuses, fulfillmentStatuses, fulfillmentMethods, customerName, email,
-                phone, changedFrom, changedTo, skip, take);
+                bu,
+                customerId,
+                orderCode,
+                statuses,
+                fulfillmentStatuses,
+                fulfillmentMethods,
+                customerName,
+                email,
+                phone,
+                changedFrom,
+                changedTo,
+                skip,
+                take);
     }
 
     private static String upper(String s) {
@@ -128,7 +148,9 @@ public record OrderSearchCriteria(
             for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (!known.contains(name)) {
-                    violation(pointer + "/" + name.replace("~", "~0").replace("/", "~1"), "is not allowed (unknown field)");
+                    violation(
+                            pointer + "/" + name.replace("~", "~0").replace("/", "~1"),
+                            "is not allowed (unknown field)");
                 }
             }
         }
@@ -154,7 +176,9 @@ public record OrderSearchCriteria(
 
         /** The trimmed text of an optional string field, or null when absent or invalid. */
         String text(JsonNode object, String field) {
-            return object.has(field) && textOk(object, field) ? object.get(field).textValue().trim() : null;
+            return object.has(field) && textOk(object, field)
+                    ? object.get(field).textValue().trim()
+                    : null;
         }
 
         /** An optional email or phone, normalised exactly as the stored delivery addresses were (OrderRepository). */
@@ -215,10 +239,15 @@ public record OrderSearchCriteria(
             if (value == null) {
                 return absent;
             }
-            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
-                violation(pointer, max == Integer.MAX_VALUE
-                        ? "must be an integer of at least " + min
-                        : "must be an integer from " + min + " to " + max);
+            if (!value.isIntegralNumber()
+                    || !value.canConvertToInt()
+                    || value.intValue() < min
+                    || value.intValue() > max) {
+                violation(
+                        pointer,
+                        max == Integer.MAX_VALUE
+                                ? "must be an integer of at least " + min
+                                : "must be an integer from " + min + " to " + max);
                 return absent;
             }
             return value.intValue();

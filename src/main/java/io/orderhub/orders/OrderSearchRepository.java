@@ -48,7 +48,11 @@ public class OrderSearchRepository {
 
     /** A fulfilment of a found order, as the search answer shows it. */
     public record FoundFulfillment(
-            String fulfillmentId, String fulfillmentMethod, String fulfillmentBusinessUnitId, String status, String orderCode) {}
+            String fulfillmentId,
+            String fulfillmentMethod,
+            String fulfillmentBusinessUnitId,
+            String status,
+            String orderCode) {}
 
     /** A found order, as the search answer shows it; {@code changedAt} is when the hub last changed it. */
     public record FoundOrder(
@@ -99,8 +103,8 @@ public class OrderSearchRepository {
             } else if (total <= fewMatches) {
                 // MATERIALIZED keeps the LIMIT out of the matches' plan, so they are not looked for in changed_at order
                 orders = jdbc.query(
-                        "WITH matches AS MATERIALIZED (SELECT " + COLUMNS + " FROM customer_order o WHERE " + where + ")"
-                                + " SELECT * FROM matches o " + ORDER + " OFFSET :skip LIMIT :take",
+                        "WITH matches AS MATERIALIZED (SELECT " + COLUMNS + " FROM customer_order o WHERE " + where
+                                + ")" + " SELECT * FROM matches o " + ORDER + " OFFSET :skip LIMIT :take",
                         p,
                         OrderSearchRepository::order);
             } else {
@@ -129,7 +133,9 @@ public class OrderSearchRepository {
         and.add("o.tenant_id = :tenant");
         // domain.md "Identity and visibility": placed at bu, a fulfilment at bu, or any fulfilment FULFILLED
         and.add("o.search_keys && ARRAY[:visibleTo]::text[]");
-        p.addValue("visibleTo", List.of(SearchKeys.businessUnit(tenantId, c.businessUnit()), SearchKeys.anyBusinessUnit(tenantId)));
+        p.addValue(
+                "visibleTo",
+                List.of(SearchKeys.businessUnit(tenantId, c.businessUnit()), SearchKeys.anyBusinessUnit(tenantId)));
         if (c.customerId() != null) {
             and.add("o.customer_id = :customerId");
             p.addValue("customerId", c.customerId());
@@ -138,7 +144,8 @@ public class OrderSearchRepository {
             and.add("o.status IN (:statuses)");
             p.addValue("statuses", c.statuses());
         }
-        List<String> fulfillmentKeys = SearchKeys.fulfillment(tenantId, c.fulfillmentMethods(), c.fulfillmentStatuses());
+        List<String> fulfillmentKeys =
+                SearchKeys.fulfillment(tenantId, c.fulfillmentMethods(), c.fulfillmentStatuses());
         if (!fulfillmentKeys.isEmpty()) {
             and.add("o.search_keys && ARRAY[:fulfillmentKeys]::text[]");
             p.addValue("fulfillmentKeys", fulfillmentKeys);
@@ -197,17 +204,24 @@ public class OrderSearchRepository {
                 """,
                 new MapSqlParameterSource("tenant", tenantId).addValue("ids", byOrder.keySet()),
                 rs -> {
-                    byOrder.get(rs.getString("customer_order_id")).add(new FoundFulfillment(
-                            rs.getString("fulfillment_id"),
-                            rs.getString("fulfillment_method"),
-                            rs.getString("fulfillment_business_unit_id"),
-                            rs.getString("status"),
-                            rs.getString("order_code")));
+                    byOrder.get(rs.getString("customer_order_id"))
+                            .add(new FoundFulfillment(
+                                    rs.getString("fulfillment_id"),
+                                    rs.getString("fulfillment_method"),
+                                    rs.getString("fulfillment_business_unit_id"),
+                                    rs.getString("status"),
+                                    rs.getString("order_code")));
                 });
         return orders.stream()
                 .map(o -> new FoundOrder(
-                        o.customerOrderId(), o.businessUnitId(), o.customerId(), o.customerName(), o.status(),
-                        o.changedAt(), o.flags(), List.copyOf(byOrder.get(o.customerOrderId()))))
+                        o.customerOrderId(),
+                        o.businessUnitId(),
+                        o.customerId(),
+                        o.customerName(),
+                        o.status(),
+                        o.changedAt(),
+                        o.flags(),
+                        List.copyOf(byOrder.get(o.customerOrderId()))))
                 .toList();
     }
 

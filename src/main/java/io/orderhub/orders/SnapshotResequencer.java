@@ -40,7 +40,8 @@ public class SnapshotResequencer {
                             Events.DETAIL,
                             same
                                     ? "sequence " + event.seq() + " was applied before"
-                                    : "the order already reflects sequence " + order.appliedSeq() + " > " + event.seq());
+                                    : "the order already reflects sequence " + order.appliedSeq() + " > "
+                                            + event.seq());
             return;
         }
         if ("OMS".equals(event.origin())

@@ -24,7 +24,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public class BearerAuthenticationFilter extends OncePerRequestFilter {
 
-    private static final org.springframework.web.util.UrlPathHelper PATHS = new org.springframework.web.util.UrlPathHelper();
+    private static final org.springframework.web.util.UrlPathHelper PATHS =
+            new org.springframework.web.util.UrlPathHelper();
 
     private final TenantRepository tenants;
     private final HubCredentials credentials;
@@ -54,10 +55,15 @@ public class BearerAuthenticationFilter extends OncePerRequestFilter {
             key = token == null ? Optional.empty() : tenants.findKey(Tokens.keyIdOf(token));
         } catch (org.springframework.dao.DataAccessException e) {
             // keys live in the database: while it is away, callers are told to come back, not refused
-            Problems.write(request, response, ProblemException.unavailable("the hub's database is not reachable right now", 5));
+            Problems.write(
+                    request,
+                    response,
+                    ProblemException.unavailable("the hub's database is not reachable right now", 5));
             return;
         }
-        if (key.isEmpty() || key.get().revoked() || !Tokens.matches(token, key.get().secretHash())) {
+        if (key.isEmpty()
+                || key.get().revoked()
+                || !Tokens.matches(token, key.get().secretHash())) {
             unauthorized(request, response, token == null ? "an API key is required" : "the API key is not valid");
             return;
         }
@@ -70,13 +76,19 @@ public class BearerAuthenticationFilter extends OncePerRequestFilter {
         }
         Set<String> wanted = EndpointAccess.rolesFor(request.getMethod(), path);
         if (!wanted.isEmpty() && !caller.hasAnyRole(wanted)) {
-            Problems.write(request, response, forbidden("this needs one of the roles " + String.join(", ", wanted.stream().sorted().toList())));
+            Problems.write(
+                    request,
+                    response,
+                    forbidden("this needs one of the roles "
+                            + String.join(", ", wanted.stream().sorted().toList())));
             return;
         }
         request.setAttribute(Caller.ATTRIBUTE, caller);
         authenticated(
                 caller.tenantId() + "/" + caller.keyId(),
-                caller.roles().stream().map(r -> new SimpleGrantedAuthority("ROLE_" + r.toUpperCase())).toList());
+                caller.roles().stream()
+                        .map(r -> new SimpleGrantedAuthority("ROLE_" + r.toUpperCase()))
+                        .toList());
         chain.doFilter(request, response);
     }
 

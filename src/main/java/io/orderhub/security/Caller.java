@@ -1,10 +1,10 @@
 package io.orderhub.security;
 
+import io.orderhub.ops.HttpExchanges;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Set;
 import org.apache.camel.Exchange;
-import io.orderhub.ops.HttpExchanges;
 
 /** Who is calling: the API key's tenant, roles and business-unit restriction, set by the web security layer. */
 public record Caller(

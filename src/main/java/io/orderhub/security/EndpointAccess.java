@@ -39,7 +39,8 @@ public final class EndpointAccess {
     /** The roles any one of which may call {@code method path}; admin may always. Empty: any valid key. */
     public static Set<String> rolesFor(String method, String path) {
         for (Rule r : RULES) {
-            if ((r.method.equals("*") || r.method.equals(method)) && r.path.matcher(path).matches()) {
+            if ((r.method.equals("*") || r.method.equals(method))
+                    && r.path.matcher(path).matches()) {
                 return r.roles;
             }
         }

@@ -31,21 +31,25 @@ public class HubCredentials {
             adminTokenHash = Tokens.sha256(hub.adminToken());
         } else {
             adminTokenHash = HexFormat.of()
-                    .parseHex(storedOrGenerated(jdbc, "admin-token", "operator token (hub.admin-token)", Tokens::sha256Hex));
+                    .parseHex(storedOrGenerated(
+                            jdbc, "admin-token", "operator token (hub.admin-token)", Tokens::sha256Hex));
         }
         opsUser = hub.ops().user();
         if (hub.ops().password() != null && !hub.ops().password().isBlank()) {
             opsPasswordBcrypt = bcrypt.encode(hub.ops().password());
         } else {
-            opsPasswordBcrypt =
-                    storedOrGenerated(jdbc, "ops-password", "ops password for user '" + opsUser + "' (hub.ops.password)", bcrypt::encode);
+            opsPasswordBcrypt = storedOrGenerated(
+                    jdbc, "ops-password", "ops password for user '" + opsUser + "' (hub.ops.password)", bcrypt::encode);
         }
         String scrape = hub.ops().scrapeToken();
         scrapeTokenHash = scrape == null || scrape.isBlank() ? null : Tokens.sha256Hex(scrape);
     }
 
     private static String storedOrGenerated(
-            NamedParameterJdbcTemplate jdbc, String name, String what, java.util.function.Function<String, String> hasher) {
+            NamedParameterJdbcTemplate jdbc,
+            String name,
+            String what,
+            java.util.function.Function<String, String> hasher) {
         String secret = Tokens.randomSecret();
         int inserted = jdbc.update(
                 "INSERT INTO hub_secret (name, hash) VALUES (:name, :hash) ON CONFLICT (name) DO NOTHING",
@@ -55,7 +59,9 @@ public class HubCredentials {
             log.warn("Generated {}: {}  (shown this once; set it in configuration to choose your own)", what, secret);
         }
         return jdbc.queryForObject(
-                "SELECT hash FROM hub_secret WHERE name = :name", new MapSqlParameterSource("name", name), String.class);
+                "SELECT hash FROM hub_secret WHERE name = :name",
+                new MapSqlParameterSource("name", name),
+                String.class);
     }
 
     public boolean isAdminToken(String presented) {

@@ -65,7 +65,8 @@ public class SecurityConfig {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.disable())
                 .anonymous(a -> a.disable())
-                .addFilterBefore(new BearerAuthenticationFilter(tenants, credentials), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(
+                        new BearerAuthenticationFilter(tenants, credentials), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                         // the route answers on an async dispatch of the request the filter already authorised
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
@@ -143,8 +144,8 @@ public class SecurityConfig {
 
     @Bean
     FilterRegistrationBean<HttpConventionsFilter> httpConventionsFilter(HubProperties hub) {
-        FilterRegistrationBean<HttpConventionsFilter> bean =
-                new FilterRegistrationBean<>(new HttpConventionsFilter(hub.http().maxBodySize().toBytes()));
+        FilterRegistrationBean<HttpConventionsFilter> bean = new FilterRegistrationBean<>(
+                new HttpConventionsFilter(hub.http().maxBodySize().toBytes()));
         // after authentication: an anonymous caller must not make the hub buffer a body
         bean.setOrder(SecurityProperties.DEFAULT_FILTER_ORDER + 1);
         return bean;

@@ -68,15 +68,16 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Duration STARTUP_WAIT = Duration.ofMinutes(2);
     /** A fast shutdown still writes a checkpoint, which takes a while with many dirty buffers. */
     private static final Duration FAST_SHUTDOWN_WAIT = Duration.ofSeconds(30);
+
     private static final Duration IMMEDIATE_SHUTDOWN_WAIT = Duration.ofSeconds(15);
 
     private static final int PASSWORD_LENGTH = 40;
-    private static final String PASSWORD_ALPHABET =
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static final String PASSWORD_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Written at every start, so the cluster stays private even if someone loosened it by hand. */
-    private static final String PG_HBA = """
+    private static final String PG_HBA =
+            """
             # Written by Order Hub at every start of its embedded PostgreSQL; edits are overwritten.
             # Every connection needs the superuser's password (SCRAM); the server listens on loopback only.
             # TYPE  DATABASE  USER  ADDRESS        METHOD
@@ -101,8 +102,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final long serverPid;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedPostgresServer(Path dataDir, EmbeddedPostgres postgres, Path lockFile, FileChannel lockChannel,
-            FileLock lock, String password, long serverPid) {
+    private EmbeddedPostgresServer(
+            Path dataDir,
+            EmbeddedPostgres postgres,
+            Path lockFile,
+            FileChannel lockChannel,
+            FileLock lock,
+            String password,
+            long serverPid) {
         this.dataDir = dataDir;
         this.postgres = postgres;
         this.lockFile = lockFile;
@@ -267,8 +274,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (IOException e) {
             // zonky retries a rejected password until its startup wait is over and then only says it gave up
             if (hasSqlState(e, "28P01")) {
-                throw new IOException("The embedded PostgreSQL in " + dir + " rejects the password in "
-                        + passwordFile + "; restore the password file that belongs to this cluster", e);
+                throw new IOException(
+                        "The embedded PostgreSQL in " + dir + " rejects the password in " + passwordFile
+                                + "; restore the password file that belongs to this cluster",
+                        e);
             }
             throw e;
         } catch (ExceptionInInitializerError e) {
@@ -333,8 +342,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * directory at every start, so a cluster there would be wiped by the next start after a stop.
      */
     private static void refuseZonkysScratchDirectory(Path parent) throws IOException {
-        String tmp = Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString();
-        Path scratch = Path.of(System.getProperty("ot.epg.working-dir", tmp)).toAbsolutePath().normalize();
+        String tmp =
+                Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg").toString();
+        Path scratch = Path.of(System.getProperty("ot.epg.working-dir", tmp))
+                .toAbsolutePath()
+                .normalize();
         if (parent.equals(scratch)) {
             throw new IOException("Refusing to keep the embedded PostgreSQL cluster in " + scratch
                     + ": zonky deletes old directories there");
@@ -346,7 +358,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static String loadOrCreatePassword(Path dir, Path passwordFile) throws IOException {
         if (Files.exists(passwordFile)) {
-            String password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
+            String password =
+                    Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
             if (password.isEmpty()) {
                 throw new IOException("The embedded PostgreSQL password file is empty: " + passwordFile);
             }
@@ -396,8 +409,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             Files.deleteIfExists(dir.resolve(PID_FILE));
             return;
         }
-        log.warn("A PostgreSQL server (pid {}) is still running on {} ({}); shutting it down", pid, dir,
-                probableCause);
+        log.warn("A PostgreSQL server (pid {}) is still running on {} ({}); shutting it down", pid, dir, probableCause);
         stopPostmaster(pid, "left running");
     }
 
@@ -415,8 +427,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         if (awaitExit(pid, FAST_SHUTDOWN_WAIT)) {
             return;
         }
-        log.warn("PostgreSQL (pid {}, {}) did not finish a fast shutdown in {} s; forcing an immediate shutdown",
-                pid, why, FAST_SHUTDOWN_WAIT.toSeconds());
+        log.warn(
+                "PostgreSQL (pid {}, {}) did not finish a fast shutdown in {} s; forcing an immediate shutdown",
+                pid,
+                why,
+                FAST_SHUTDOWN_WAIT.toSeconds());
         signal(pid, "QUIT");
         if (!awaitExit(pid, IMMEDIATE_SHUTDOWN_WAIT)) {
             throw new IOException("PostgreSQL (pid " + pid + ", " + why + ") is still running after SIGINT and "
@@ -480,7 +495,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return false;
         }
         Path proc = Path.of("/proc", Long.toString(pid));
-        boolean named = handle.get().info().command().map(c -> isPostgresName(Path.of(c).getFileName().toString()))
+        boolean named = handle.get()
+                .info()
+                .command()
+                .map(c -> isPostgresName(Path.of(c).getFileName().toString()))
                 .orElse(false);
         if (!named) {
             try {
@@ -554,8 +572,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         FileAttribute<?>[] attrs = posix
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE)}
                 : new FileAttribute<?>[0];
-        try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                attrs)) {
+        try (FileChannel ch =
+                FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs)) {
             java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
                 ch.write(bytes);
@@ -588,7 +606,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static Optional<Set<PosixFilePermission>> permissions(Path path) throws IOException {
         PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
-        return view == null ? Optional.empty() : Optional.of(view.readAttributes().permissions());
+        return view == null
+                ? Optional.empty()
+                : Optional.of(view.readAttributes().permissions());
     }
 
     private static void setPermissions(Path path, Set<PosixFilePermission> perms) throws IOException {

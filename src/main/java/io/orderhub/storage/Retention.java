@@ -67,7 +67,8 @@ public class Retention {
     }
 
     private long repeat(String sql, Duration age) {
-        MapSqlParameterSource p = new MapSqlParameterSource("age", age.toSeconds()).addValue("batch", settings.batchSize());
+        MapSqlParameterSource p =
+                new MapSqlParameterSource("age", age.toSeconds()).addValue("batch", settings.batchSize());
         long total = 0;
         int n;
         do {

@@ -73,9 +73,18 @@ public class TenantAdmin {
             throw ProblemException.validation(errors);
         }
         Tenant tenant = new Tenant(
-                tenantId, mode, proxyBaseUrl, polling == null || polling.isNull() ? null : polling.toString(), currency, timeZone);
+                tenantId,
+                mode,
+                proxyBaseUrl,
+                polling == null || polling.isNull() ? null : polling.toString(),
+                currency,
+                timeZone);
         boolean created = tenants.upsert(tenant);
-        HttpAnswers.set(exchange, created ? 201 : 200, json(tenant).toString(), created ? "/admin/v1/tenants/" + tenantId : null);
+        HttpAnswers.set(
+                exchange,
+                created ? 201 : 200,
+                json(tenant).toString(),
+                created ? "/admin/v1/tenants/" + tenantId : null);
     }
 
     public void get(Exchange exchange) {
@@ -165,7 +174,8 @@ public class TenantAdmin {
     private static String tenantId(Exchange exchange) {
         String id = exchange.getIn().getHeader("tenantId", String.class);
         if (id == null || !TENANT_ID.matcher(id).matches()) {
-            throw ProblemException.validation(List.of(new Violation("/path/tenantId", "must be 1 to 64 of A-Z a-z 0-9 . _ -")));
+            throw ProblemException.validation(
+                    List.of(new Violation("/path/tenantId", "must be 1 to 64 of A-Z a-z 0-9 . _ -")));
         }
         return id;
     }

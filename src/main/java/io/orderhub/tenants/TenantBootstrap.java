@@ -27,8 +27,14 @@ public class TenantBootstrap {
         String apiKey = hub.bootstrap().apiKey();
         if (apiKey != null && !apiKey.isBlank()) {
             tenants.insertKey(new ApiKey(
-                    Tokens.keyIdOf(apiKey), tenantId, Tokens.sha256(apiKey), "bootstrap",
-                    new LinkedHashSet<>(List.of("admin")), null, false, null));
+                    Tokens.keyIdOf(apiKey),
+                    tenantId,
+                    Tokens.sha256(apiKey),
+                    "bootstrap",
+                    new LinkedHashSet<>(List.of("admin")),
+                    null,
+                    false,
+                    null));
         }
     }
 }

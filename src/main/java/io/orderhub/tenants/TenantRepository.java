@@ -75,7 +75,9 @@ public class TenantRepository {
                         .addValue("roles", key.roles().toArray(String[]::new))
                         .addValue(
                                 "bus",
-                                key.businessUnits() == null ? null : key.businessUnits().toArray(String[]::new)));
+                                key.businessUnits() == null
+                                        ? null
+                                        : key.businessUnits().toArray(String[]::new)));
     }
 
     public Optional<ApiKey> findKey(String keyId) {

@@ -40,13 +40,26 @@ class BadInputTest {
     private static final String PROBLEM_JSON = "application/problem+json";
     private static final String PROBLEM_TYPE = "urn:orderhub:problem:";
     /** Tables an accepted PUT writes to, directly or through the bus consumer. */
-    private static final List<String> ORDER_TABLES = List.of("bus_event", "customer_order", "order_history", "dead_letter");
+    private static final List<String> ORDER_TABLES =
+            List.of("bus_event", "customer_order", "order_history", "dead_letter");
     /** Fragments that only appear when internals leak into an answer (api.md: no stack traces, SQL or class names). */
     private static final List<String> INTERNALS = List.of(
-            "Exception", "\tat ", "com.fasterxml", "io.orderhub.", "org.apache.", "org.springframework.", "java.lang.",
-            "jakarta.", "org.postgresql", "SQLSTATE", "DeserializationFeature", "StreamReadFeature");
+            "Exception",
+            "\tat ",
+            "com.fasterxml",
+            "io.orderhub.",
+            "org.apache.",
+            "org.springframework.",
+            "java.lang.",
+            "jakarta.",
+            "org.postgresql",
+            "SQLSTATE",
+            "DeserializationFeature",
+            "StreamReadFeature");
     /** A Java-qualified class name such as {@code com.example.pkg.SomeType}. */
-    private static final Pattern QUALIFIED_CLASS = Pattern.compile("\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\.[A-Z][A-Za-z0-9_]*");
+    private static final Pattern QUALIFIED_CLASS =
+            Pattern.compile("\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\.[A-Z][A-Za-z0-9_]*");
+
     private static final Pattern UUID_TEXT =
             Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
@@ -88,55 +101,91 @@ class BadInputTest {
 
     static Stream<BadPut> malformedJson() {
         return Stream.of(
-                malformed("a truncated object", id -> "{\"customerOrder\": {\"customerOrderId\": \"" + id + "\", \"items\": ["),
-                malformed("single-quoted member names", id -> validDoc(id, BU).toString().replace('"', '\'')),
+                malformed(
+                        "a truncated object",
+                        id -> "{\"customerOrder\": {\"customerOrderId\": \"" + id + "\", \"items\": ["),
+                malformed(
+                        "single-quoted member names",
+                        id -> validDoc(id, BU).toString().replace('"', '\'')),
                 malformed("a trailing comma", id -> "{\"customerOrder\": {\"customerOrderId\": \"" + id + "\",}}"),
                 malformed("a second document after the first", id -> validDoc(id, BU) + " " + validDoc(id, BU)),
                 malformed("a bare word", id -> "customerOrder"),
-                malformed("a misspelled literal", id -> "{\"customerOrder\": {\"customerOrderId\": \"" + id
-                        + "\", \"isReadOnly\": tru}}"));
+                malformed(
+                        "a misspelled literal",
+                        id -> "{\"customerOrder\": {\"customerOrderId\": \"" + id + "\", \"isReadOnly\": tru}}"));
     }
 
     static Stream<BadPut> invalidDocuments() {
         return Stream.of(
                 invalid("a JSON array instead of an object", id -> "[" + validDoc(id, BU) + "]", ""),
                 invalid("a JSON string instead of an object", id -> "\"" + id + "\"", ""),
-                invalid("quantity value as a string", edit((o, id) -> obj(o, "/items/0/quantity").put("value", "2")),
+                invalid(
+                        "quantity value as a string",
+                        edit((o, id) -> obj(o, "/items/0/quantity").put("value", "2")),
                         "/customerOrder/items/0/quantity/value"),
-                invalid("unit price as a string", edit((o, id) -> obj(o, "/items/1").put("unitPrice", "89.50")),
+                invalid(
+                        "unit price as a string",
+                        edit((o, id) -> obj(o, "/items/1").put("unitPrice", "89.50")),
                         "/customerOrder/items/1/unitPrice"),
-                invalid("order status as a number", edit((o, id) -> obj(o, "/status").put("status", 2)),
+                invalid(
+                        "order status as a number",
+                        edit((o, id) -> obj(o, "/status").put("status", 2)),
                         "/customerOrder/status/status"),
-                invalid("status object replaced by a string", edit((o, id) -> o.put("status", "IN_PROGRESS")),
+                invalid(
+                        "status object replaced by a string",
+                        edit((o, id) -> o.put("status", "IN_PROGRESS")),
                         "/customerOrder/status"),
                 invalid("missing currencyId", edit((o, id) -> o.remove("currencyId")), "/customerOrder/currencyId"),
                 invalid("missing items", edit((o, id) -> o.remove("items")), "/customerOrder/items"),
-                invalid("missing status.changedDateTime", edit((o, id) -> obj(o, "/status").remove("changedDateTime")),
+                invalid(
+                        "missing status.changedDateTime",
+                        edit((o, id) -> obj(o, "/status").remove("changedDateTime")),
                         "/customerOrder/status/changedDateTime"),
-                invalid("an unknown field at the root", id -> {
-                    ObjectNode d = validDoc(id, BU);
-                    d.put("giftMessage", "Happy gardening!");
-                    return d.toString();
-                }, "/giftMessage"),
-                invalid("an unknown field in a line item", edit((o, id) -> obj(o, "/items/1").put("engravingText", "R.L.")),
+                invalid(
+                        "an unknown field at the root",
+                        id -> {
+                            ObjectNode d = validDoc(id, BU);
+                            d.put("giftMessage", "Happy gardening!");
+                            return d.toString();
+                        },
+                        "/giftMessage"),
+                invalid(
+                        "an unknown field in a line item",
+                        edit((o, id) -> obj(o, "/items/1").put("engravingText", "R.L.")),
                         "/customerOrder/items/1/engravingText"),
-                invalid("an unknown field in a fulfilment line", edit((o, id) -> obj(o, "/fulfillments/0/lineItems/0")
-                                .put("colour", "terracotta")),
+                invalid(
+                        "an unknown field in a fulfilment line",
+                        edit((o, id) -> obj(o, "/fulfillments/0/lineItems/0").put("colour", "terracotta")),
                         "/customerOrder/fulfillments/0/lineItems/0/colour"),
-                invalidNaming("an unknown order status", edit((o, id) -> obj(o, "/status").put("status", "SHIPPED")),
-                        "CREATED", "/customerOrder/status/status"),
-                invalidNaming("an unknown fulfilment method", edit((o, id) -> obj(o, "/fulfillments/0")
-                                .put("fulfillmentMethod", "DRONE_DROP")),
-                        "PICKUP_IN_STORE", "/customerOrder/fulfillments/0/fulfillmentMethod"),
-                invalid("a lower-case currency", edit((o, id) -> o.put("currencyId", "sek")), "/customerOrder/currencyId"),
-                invalid("a four-letter currency", edit((o, id) -> o.put("currencyId", "SEKR")), "/customerOrder/currencyId"),
-                invalid("changedDateTime with a space and no offset", edit((o, id) -> obj(o, "/status")
-                                .put("changedDateTime", "2026-04-14 08:30:00")),
+                invalidNaming(
+                        "an unknown order status",
+                        edit((o, id) -> obj(o, "/status").put("status", "SHIPPED")),
+                        "CREATED",
+                        "/customerOrder/status/status"),
+                invalidNaming(
+                        "an unknown fulfilment method",
+                        edit((o, id) -> obj(o, "/fulfillments/0").put("fulfillmentMethod", "DRONE_DROP")),
+                        "PICKUP_IN_STORE",
+                        "/customerOrder/fulfillments/0/fulfillmentMethod"),
+                invalid(
+                        "a lower-case currency",
+                        edit((o, id) -> o.put("currencyId", "sek")),
+                        "/customerOrder/currencyId"),
+                invalid(
+                        "a four-letter currency",
+                        edit((o, id) -> o.put("currencyId", "SEKR")),
+                        "/customerOrder/currencyId"),
+                invalid(
+                        "changedDateTime with a space and no offset",
+                        edit((o, id) -> obj(o, "/status").put("changedDateTime", "2026-04-14 08:30:00")),
                         "/customerOrder/status/changedDateTime"),
-                invalid("changedDateTime as a day only", edit((o, id) -> obj(o, "/fulfillments/0/status")
-                                .put("changedDateTime", "2026-04-14")),
+                invalid(
+                        "changedDateTime as a day only",
+                        edit((o, id) -> obj(o, "/fulfillments/0/status").put("changedDateTime", "2026-04-14")),
                         "/customerOrder/fulfillments/0/status/changedDateTime"),
-                invalid("a malformed email in a delivery address", edit((o, id) -> {
+                invalid(
+                        "a malformed email in a delivery address",
+                        edit((o, id) -> {
                             ObjectNode f = obj(o, "/fulfillments/0");
                             f.put("fulfillmentMethod", "HOME_DELIVERY_FROM_WAREHOUSE");
                             f.remove("fulfillmentBusinessUnitId");
@@ -149,26 +198,46 @@ class BadInputTest {
                                     .put("email", "robin.lindqvist(at)example.se");
                         }),
                         "/customerOrder/fulfillments/0/deliveryAddress/email"),
-                invalid("a store pickup without fulfillmentBusinessUnitId", edit((o, id) -> obj(o, "/fulfillments/0")
-                                .remove("fulfillmentBusinessUnitId")),
+                invalid(
+                        "a store pickup without fulfillmentBusinessUnitId",
+                        edit((o, id) -> obj(o, "/fulfillments/0").remove("fulfillmentBusinessUnitId")),
                         "/customerOrder/fulfillments/0/fulfillmentBusinessUnitId"),
-                invalid("customerOrderId different from the path id", edit((o, id) -> o.put("customerOrderId", id + "-OTHER")),
+                invalid(
+                        "customerOrderId different from the path id",
+                        edit((o, id) -> o.put("customerOrderId", id + "-OTHER")),
                         "/customerOrder/customerOrderId"),
-                invalid("businessUnitId different from the path business unit", edit((o, id) -> o.put("businessUnitId", "S2")),
+                invalid(
+                        "businessUnitId different from the path business unit",
+                        edit((o, id) -> o.put("businessUnitId", "S2")),
                         "/customerOrder/businessUnitId"),
-                new BadPut("a path id with an illegal character (encoded space)", id -> id + "%20x",
-                        id -> validDoc(id, BU).toString(), Map.of(), 400, "validation",
+                new BadPut(
+                        "a path id with an illegal character (encoded space)",
+                        id -> id + "%20x",
+                        id -> validDoc(id, BU).toString(),
+                        Map.of(),
+                        400,
+                        "validation",
                         // the body's id is fine on its own but no longer equals the (illegal) path id
-                        List.of("/path/id", "/customerOrder/customerOrderId"), null),
-                new BadPut("an Event-Time header that is not RFC 3339", id -> id, id -> validDoc(id, BU).toString(),
-                        Map.of("Event-Time", "14 April 2026 08:30"), 400, "validation", List.of("/headers/Event-Time"), null));
+                        List.of("/path/id", "/customerOrder/customerOrderId"),
+                        null),
+                new BadPut(
+                        "an Event-Time header that is not RFC 3339",
+                        id -> id,
+                        id -> validDoc(id, BU).toString(),
+                        Map.of("Event-Time", "14 April 2026 08:30"),
+                        400,
+                        "validation",
+                        List.of("/headers/Event-Time"),
+                        null));
     }
 
     static Stream<BadPut> wrongMediaTypes() {
         return Stream.of(
                 mediaType("text/plain", id -> validDoc(id, BU).toString()),
                 mediaType("text/plain; charset=utf-8", id -> validDoc(id, BU).toString()),
-                mediaType("application/xml", id -> "<customerOrder><customerOrderId>" + id + "</customerOrderId></customerOrder>"),
+                mediaType(
+                        "application/xml",
+                        id -> "<customerOrder><customerOrderId>" + id + "</customerOrderId></customerOrder>"),
                 mediaType("application/x-www-form-urlencoded", id -> "customerOrderId=" + id + "&currencyId=SEK"));
     }
 
@@ -235,9 +304,11 @@ class BadInputTest {
     @Test
     void idempotencyKeyOf128CharactersIsAccepted() {
         String id = Hub.uniqueId("OK");
-        Hub.Answer a = hub.send("PUT", orderPath(id), key, validDoc(id, BU).toString(),
-                Map.of("Idempotency-Key", "k".repeat(128)));
-        assertThat(a.status()).as("128 characters is within 1–128: expected 202, got %s", a).isEqualTo(202);
+        Hub.Answer a = hub.send(
+                "PUT", orderPath(id), key, validDoc(id, BU).toString(), Map.of("Idempotency-Key", "k".repeat(128)));
+        assertThat(a.status())
+                .as("128 characters is within 1–128: expected 202, got %s", a)
+                .isEqualTo(202);
     }
 
     @Test
@@ -276,8 +347,12 @@ class BadInputTest {
         ((ObjectNode) doc.get("customerOrder")).remove("items");
         Hub.Answer a = hub.send("PUT", path, key, doc.toString(), Map.of("Correlation-Id", correlationId));
         assertProblem(a, path, 400, "validation");
-        assertThat(a.header("Correlation-Id")).as("Correlation-Id response header of %s", a).isEqualTo(correlationId);
-        assertThat(a.json().path("correlationId").asText()).as("correlationId in %s", a).isEqualTo(correlationId);
+        assertThat(a.header("Correlation-Id"))
+                .as("Correlation-Id response header of %s", a)
+                .isEqualTo(correlationId);
+        assertThat(a.json().path("correlationId").asText())
+                .as("correlationId in %s", a)
+                .isEqualTo(correlationId);
         assertNothingStored(id, a);
     }
 
@@ -285,11 +360,19 @@ class BadInputTest {
     void correlationIdIsEchoedOnAProblemAnsweredBeforeAnyRoute() {
         String id = Hub.uniqueId("BAD");
         String path = orderPath(id);
-        Hub.Answer a = hub.send("PUT", path, key, validDoc(id, BU).toString(),
+        Hub.Answer a = hub.send(
+                "PUT",
+                path,
+                key,
+                validDoc(id, BU).toString(),
                 Map.of("Content-Type", "text/plain", "Correlation-Id", "till-42-receipt-0815"));
         assertProblem(a, path, 415, "unsupported-media-type");
-        assertThat(a.header("Correlation-Id")).as("Correlation-Id response header of %s", a).isEqualTo("till-42-receipt-0815");
-        assertThat(a.json().path("correlationId").asText()).as("correlationId in %s", a).isEqualTo("till-42-receipt-0815");
+        assertThat(a.header("Correlation-Id"))
+                .as("Correlation-Id response header of %s", a)
+                .isEqualTo("till-42-receipt-0815");
+        assertThat(a.json().path("correlationId").asText())
+                .as("correlationId in %s", a)
+                .isEqualTo("till-42-receipt-0815");
     }
 
     @ParameterizedTest(name = "Correlation-Id of {0} characters is replaced")
@@ -301,8 +384,12 @@ class BadInputTest {
         Hub.Answer a = hub.send("PUT", path, key, "{\"customerOrder\" []}", Map.of("Correlation-Id", given));
         assertProblem(a, path, 400, "malformed-json");
         String echoed = a.header("Correlation-Id");
-        assertThat(echoed).as("a Correlation-Id of %d characters is not kept; got %s", length, echoed).isNotEqualTo(given);
-        assertThat(echoed).as("the hub makes a UUID instead; got header %s", echoed).matches(UUID_TEXT);
+        assertThat(echoed)
+                .as("a Correlation-Id of %d characters is not kept; got %s", length, echoed)
+                .isNotEqualTo(given);
+        assertThat(echoed)
+                .as("the hub makes a UUID instead; got header %s", echoed)
+                .matches(UUID_TEXT);
         assertThat(a.json().path("correlationId").asText())
                 .as("the body names the same generated id as the header; got %s", a)
                 .isEqualTo(echoed);
@@ -322,7 +409,12 @@ class BadInputTest {
         String invalidId = Hub.uniqueId("BAD");
         ObjectNode invalid = validDoc(invalidId, BU);
         ((ObjectNode) invalid.get("customerOrder")).put("currencyId", "euro");
-        Hub.Answer validation = hub.send("PUT", orderPath(invalidId), key, invalid.toString(), with(probes, "Event-Time", "2026-04-14T09:00:00Z"));
+        Hub.Answer validation = hub.send(
+                "PUT",
+                orderPath(invalidId),
+                key,
+                invalid.toString(),
+                with(probes, "Event-Time", "2026-04-14T09:00:00Z"));
         assertProblem(validation, orderPath(invalidId), 400, "validation");
 
         String malformedId = Hub.uniqueId("BAD");
@@ -330,13 +422,20 @@ class BadInputTest {
         assertProblem(malformed, orderPath(malformedId), 400, "malformed-json");
 
         String plainId = Hub.uniqueId("BAD");
-        Hub.Answer plain = hub.send("PUT", orderPath(plainId), key, "hello", with(probes, "Content-Type", "text/plain"));
+        Hub.Answer plain =
+                hub.send("PUT", orderPath(plainId), key, "hello", with(probes, "Content-Type", "text/plain"));
         assertProblem(plain, orderPath(plainId), 415, "unsupported-media-type");
 
         String acceptedId = Hub.uniqueId("OK");
-        Hub.Answer accepted = hub.send("PUT", orderPath(acceptedId), key, validDoc(acceptedId, BU).toString(),
+        Hub.Answer accepted = hub.send(
+                "PUT",
+                orderPath(acceptedId),
+                key,
+                validDoc(acceptedId, BU).toString(),
                 with(probes, "Event-Time", "2026-04-14T09:00:00Z"));
-        assertThat(accepted.status()).as("a valid PUT is accepted: expected 202, got %s", accepted).isEqualTo(202);
+        assertThat(accepted.status())
+                .as("a valid PUT is accepted: expected 202, got %s", accepted)
+                .isEqualTo(202);
 
         for (Hub.Answer a : List.of(validation, malformed, plain, accepted)) {
             assertNoLeakedHeaders(a, sent);
@@ -361,7 +460,8 @@ class BadInputTest {
         if (bad.messageMustContain() != null) {
             JsonNode error = errorAt(a, bad.pointers().get(0));
             assertThat(error.path("message").asText())
-                    .as("%s: the message names the allowed values (expected it to contain %s), got %s",
+                    .as(
+                            "%s: the message names the allowed values (expected it to contain %s), got %s",
                             bad, bad.messageMustContain(), a)
                     .contains(bad.messageMustContain());
         }
@@ -380,11 +480,17 @@ class BadInputTest {
         } else {
             assertThat(p.path("type").asText()).as("type of %s", a).startsWith(PROBLEM_TYPE);
         }
-        assertThat(p.path("status").isInt() ? p.path("status").asInt() : -1).as("status member of %s", a).isEqualTo(status);
+        assertThat(p.path("status").isInt() ? p.path("status").asInt() : -1)
+                .as("status member of %s", a)
+                .isEqualTo(status);
         assertThat(p.path("title").asText()).as("title of %s", a).isNotBlank();
         assertThat(p.path("detail").asText()).as("detail of %s", a).isNotBlank();
-        assertThat(p.path("instance").asText()).as("instance of %s is the request path", a).isEqualTo(path);
-        assertThat(p.path("correlationId").asText()).as("correlationId of %s", a).isNotBlank();
+        assertThat(p.path("instance").asText())
+                .as("instance of %s is the request path", a)
+                .isEqualTo(path);
+        assertThat(p.path("correlationId").asText())
+                .as("correlationId of %s", a)
+                .isNotBlank();
         assertThat(p.path("correlationId").asText())
                 .as("body correlationId equals the Correlation-Id header %s in %s", a.header("Correlation-Id"), a)
                 .isEqualTo(a.header("Correlation-Id"));
@@ -393,8 +499,12 @@ class BadInputTest {
                     .as("a validation problem has a non-empty errors array; got %s", a)
                     .isTrue();
             for (JsonNode e : p.path("errors")) {
-                assertThat(e.path("pointer").isTextual()).as("each error has a pointer; got %s in %s", e, a).isTrue();
-                assertThat(e.path("message").asText()).as("each error has a message; got %s in %s", e, a).isNotBlank();
+                assertThat(e.path("pointer").isTextual())
+                        .as("each error has a pointer; got %s in %s", e, a)
+                        .isTrue();
+                assertThat(e.path("message").asText())
+                        .as("each error has a message; got %s in %s", e, a)
+                        .isNotBlank();
             }
         }
         for (String fragment : INTERNALS) {
@@ -412,7 +522,8 @@ class BadInputTest {
         requestHeaders.forEach(h -> forbidden.add(h.toLowerCase(Locale.ROOT)));
         forbidden.addAll(List.of("authorization", "bu", "id"));
         assertThat(names)
-                .as("response headers %s of %s: none may start with Camel or repeat a request header %s",
+                .as(
+                        "response headers %s of %s: none may start with Camel or repeat a request header %s",
                         a.raw().headers().map(), a, requestHeaders)
                 .noneMatch(n -> n.toLowerCase(Locale.ROOT).startsWith("camel")
                         || n.toLowerCase(Locale.ROOT).startsWith("org.apache.camel")
@@ -426,12 +537,20 @@ class BadInputTest {
     private void assertNothingStored(String idPrefix, Hub.Answer refused) {
         assertNoRows(idPrefix, "right after the answer", refused);
         String sentinel = Hub.uniqueId("SETTLE");
-        Hub.Answer s = hub.send("PUT", orderPath(sentinel), key, validDoc(sentinel, BU).toString());
-        assertThat(s.status()).as("the settling order is accepted: expected 202, got %s", s).isEqualTo(202);
-        Hub.await(SETTLE, "settling order " + sentinel + " applied", () -> db.queryForObject(
-                        "SELECT count(*) FROM order_history WHERE tenant_id = ? AND customer_order_id = ?",
-                        Long.class, tenant, sentinel)
-                > 0);
+        Hub.Answer s =
+                hub.send("PUT", orderPath(sentinel), key, validDoc(sentinel, BU).toString());
+        assertThat(s.status())
+                .as("the settling order is accepted: expected 202, got %s", s)
+                .isEqualTo(202);
+        Hub.await(
+                SETTLE,
+                "settling order " + sentinel + " applied",
+                () -> db.queryForObject(
+                                "SELECT count(*) FROM order_history WHERE tenant_id = ? AND customer_order_id = ?",
+                                Long.class,
+                                tenant,
+                                sentinel)
+                        > 0);
         assertNoRows(idPrefix, "after a later order was applied", refused);
     }
 
@@ -440,7 +559,9 @@ class BadInputTest {
             Long rows = db.queryForObject(
                     "SELECT count(*) FROM " + table + " WHERE customer_order_id LIKE ?", Long.class, idPrefix + "%");
             assertThat(rows)
-                    .as("%s: %s rows for order %s after the refused request (%s); expected none", when, table, idPrefix, refused)
+                    .as(
+                            "%s: %s rows for order %s after the refused request (%s); expected none",
+                            when, table, idPrefix, refused)
                     .isZero();
         }
     }
@@ -496,13 +617,17 @@ class BadInputTest {
                 .put("itemId", "GRD-3001")
                 .put("orderedQuantity", 2)
                 .put("quantity", 0)
-                .set("status", Hub.JSON.createObjectNode().put("status", "CREATED").put("changedDateTime", at));
+                .set(
+                        "status",
+                        Hub.JSON.createObjectNode().put("status", "CREATED").put("changedDateTime", at));
         lines.addObject()
                 .put("lineItemId", "LI-20")
                 .put("itemId", "GRD-4410")
                 .put("orderedQuantity", 1)
                 .put("quantity", 0)
-                .set("status", Hub.JSON.createObjectNode().put("status", "CREATED").put("changedDateTime", at));
+                .set(
+                        "status",
+                        Hub.JSON.createObjectNode().put("status", "CREATED").put("changedDateTime", at));
         o.putObject("customer").put("customerId", "C-778812").put("name", "Robin Lindqvist");
         return root;
     }
@@ -524,20 +649,29 @@ class BadInputTest {
     }
 
     private static BadPut malformed(String description, Function<String, String> body) {
-        return new BadPut("malformed JSON: " + description, id -> id, body, Map.of(), 400, "malformed-json", List.of(), null);
+        return new BadPut(
+                "malformed JSON: " + description, id -> id, body, Map.of(), 400, "malformed-json", List.of(), null);
     }
 
     private static BadPut invalid(String description, Function<String, String> body, String pointer) {
         return new BadPut(description, id -> id, body, Map.of(), 400, "validation", List.of(pointer), null);
     }
 
-    private static BadPut invalidNaming(String description, Function<String, String> body, String mustContain, String pointer) {
+    private static BadPut invalidNaming(
+            String description, Function<String, String> body, String mustContain, String pointer) {
         return new BadPut(description, id -> id, body, Map.of(), 400, "validation", List.of(pointer), mustContain);
     }
 
     private static BadPut mediaType(String contentType, Function<String, String> body) {
-        return new BadPut("Content-Type " + contentType, id -> id, body, Map.of("Content-Type", contentType), 415,
-                "unsupported-media-type", List.of(), null);
+        return new BadPut(
+                "Content-Type " + contentType,
+                id -> id,
+                body,
+                Map.of("Content-Type", contentType),
+                415,
+                "unsupported-media-type",
+                List.of(),
+                null);
     }
 
     private static Map<String, String> with(Map<String, String> base, String name, String value) {

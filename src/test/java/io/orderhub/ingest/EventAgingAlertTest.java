@@ -37,9 +37,13 @@ class EventAgingAlertTest {
                 VALUES (nextval('event_seq'), ?, ?, ?, 'S1', 'OMS', now(), ?, 'corr-aging', now() - interval '10 minutes',
                     now() + interval '1 hour')
                 """,
-                eventId, tenant, orderId, OrderDocs.put(orderId, "S1"));
+                eventId,
+                tenant,
+                orderId,
+                OrderDocs.put(orderId, "S1"));
         try {
-            Hub.await(Duration.ofSeconds(20), "EVENT_AGING alert for " + eventId, () -> !aging(eventId).isEmpty());
+            Hub.await(Duration.ofSeconds(20), "EVENT_AGING alert for " + eventId, () -> !aging(eventId)
+                    .isEmpty());
             JsonNode alert = aging(eventId).get(0);
             assertThat(alert.get("tenantId").asText()).isEqualTo(tenant);
             assertThat(alert.get("customerOrderId").asText()).isEqualTo(orderId);
@@ -50,7 +54,8 @@ class EventAgingAlertTest {
             for (int i = 0; i < 3; i++) {
                 eventAging.check();
             }
-            assertThat(db.queryForObject("SELECT count(*) FROM alert WHERE incident_key = ?", Long.class, eventId.toString()))
+            assertThat(db.queryForObject(
+                            "SELECT count(*) FROM alert WHERE incident_key = ?", Long.class, eventId.toString()))
                     .isEqualTo(1);
             assertThat(aging(eventId)).as("one alert per incident").hasSize(1);
         } finally {
@@ -61,7 +66,8 @@ class EventAgingAlertTest {
     private static List<JsonNode> aging(UUID eventId) {
         return AlertReceiver.received().stream()
                 .filter(a -> "EVENT_AGING".equals(a.path("kind").asText()))
-                .filter(a -> eventId.toString().equals(a.path("details").path("eventId").asText()))
+                .filter(a -> eventId.toString()
+                        .equals(a.path("details").path("eventId").asText()))
                 .toList();
     }
 }

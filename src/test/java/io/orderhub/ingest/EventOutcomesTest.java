@@ -93,21 +93,26 @@ class EventOutcomesTest {
     @Test
     void omsReplayOfAnOlderSnapshotIsSkippedAsStale() {
         String id = Hub.uniqueId("O");
-        String newer = OrderDocs.order(id, bu, "IN_PROGRESS", "2026-03-02T10:00:00Z", "v2").toString();
-        String older = OrderDocs.order(id, bu, "CREATED", "2026-03-01T10:00:00Z", "v1").toString();
+        String newer = OrderDocs.order(id, bu, "IN_PROGRESS", "2026-03-02T10:00:00Z", "v2")
+                .toString();
+        String older =
+                OrderDocs.order(id, bu, "CREATED", "2026-03-01T10:00:00Z", "v1").toString();
         put(id, newer, Map.of());
         awaitOutcomes(id, 1);
         put(id, older, Map.of());
         awaitOutcomes(id, 2);
         assertThat(outcomes(id)).containsExactly("APPLIED", "SKIPPED_STALE");
-        assertThat(awaitOrder(id).path("customerOrder").path("cartName").asText()).isEqualTo("v2");
+        assertThat(awaitOrder(id).path("customerOrder").path("cartName").asText())
+                .isEqualTo("v2");
     }
 
     @Test
     void eventTimeHeaderOrdersSnapshotsThatCarryNoNewerTimes() {
         String id = Hub.uniqueId("O");
-        String v1 = OrderDocs.order(id, bu, "CREATED", "2026-03-01T10:00:00Z", "v1").toString();
-        String v2 = OrderDocs.order(id, bu, "CREATED", "2026-03-01T10:00:00Z", "v2").toString();
+        String v1 =
+                OrderDocs.order(id, bu, "CREATED", "2026-03-01T10:00:00Z", "v1").toString();
+        String v2 =
+                OrderDocs.order(id, bu, "CREATED", "2026-03-01T10:00:00Z", "v2").toString();
         put(id, v2, Map.of("Event-Time", "2026-03-01T12:00:00Z"));
         awaitOutcomes(id, 1);
         put(id, v1, Map.of("Event-Time", "2026-03-01T11:00:00Z"));
@@ -124,7 +129,8 @@ class EventOutcomesTest {
         awaitOutcomes(id, 1);
         assertThat(outcomes(id)).containsExactly("DEAD_LETTERED");
 
-        JsonNode list = admin("GET", "/api/v1/dead-letters?customerOrderId=" + id).json();
+        JsonNode list =
+                admin("GET", "/api/v1/dead-letters?customerOrderId=" + id).json();
         assertThat(list.get("deadLetters")).hasSize(1);
         JsonNode dl = list.get("deadLetters").get(0);
         assertThat(dl.get("errorClass").asText()).isEqualTo("PERSISTENT");
@@ -133,17 +139,23 @@ class EventOutcomesTest {
         assertThat(dl.get("error").asText()).contains("refused by a database rule");
         assertThat(dl.get("origin").asText()).isEqualTo("OMS");
         String dlId = dl.get("id").asText();
-        assertThat(admin("GET", "/api/v1/dead-letters/" + dlId).json().path("payload").path("customerOrder")
-                        .path("customerOrderId").asText())
+        assertThat(admin("GET", "/api/v1/dead-letters/" + dlId)
+                        .json()
+                        .path("payload")
+                        .path("customerOrder")
+                        .path("customerOrderId")
+                        .asText())
                 .isEqualTo(id);
-        assertThat(hub.send("GET", "/api/v1/business-units/S1/customer-orders/" + id, key, null).status())
+        assertThat(hub.send("GET", "/api/v1/business-units/S1/customer-orders/" + id, key, null)
+                        .status())
                 .isEqualTo(404);
         // operations hear of it once, with ids and the error, never customer data
         Hub.await(WAIT, "DEAD_LETTER alert for " + id, () -> alertsFor(id).size() == 1);
         JsonNode alert = alertsFor(id).get(0);
         assertThat(alert.get("kind").asText()).isEqualTo("DEAD_LETTER");
         assertThat(alert.get("correlationId").asText()).isEqualTo("corr-" + id);
-        assertThat(alert.get("details").get("deadLetterId").asText()).isEqualTo(dl.get("id").asText());
+        assertThat(alert.get("details").get("deadLetterId").asText())
+                .isEqualTo(dl.get("id").asText());
         assertThat(alert.get("text").asText()).contains(id);
         assertThat(alert.toString()).doesNotContain("Alex Example");
 
@@ -151,10 +163,16 @@ class EventOutcomesTest {
         Hub.Answer replay = admin("POST", "/api/v1/dead-letters/" + dlId + ":replay");
         assertThat(replay.status()).as("replay %s", replay).isEqualTo(200);
         assertThat(replay.json().get("outcome").asText()).isEqualTo("APPLIED");
-        assertThat(awaitOrder(id).path("customerOrder").path("customerOrderId").asText()).isEqualTo(id);
-        assertThat(admin("GET", "/api/v1/dead-letters/" + dlId).json().get("status").asText()).isEqualTo("RESOLVED");
+        assertThat(awaitOrder(id).path("customerOrder").path("customerOrderId").asText())
+                .isEqualTo(id);
+        assertThat(admin("GET", "/api/v1/dead-letters/" + dlId)
+                        .json()
+                        .get("status")
+                        .asText())
+                .isEqualTo("RESOLVED");
         // a resolved dead letter is not replayed twice
-        assertThat(admin("POST", "/api/v1/dead-letters/" + dlId + ":replay").status()).isEqualTo(409);
+        assertThat(admin("POST", "/api/v1/dead-letters/" + dlId + ":replay").status())
+                .isEqualTo(409);
     }
 
     @Test
@@ -164,14 +182,23 @@ class EventOutcomesTest {
         put(id, OrderDocs.order(id, bu, "CREATED", "2026-03-01T10:00:00Z", "v1").toString(), Map.of());
         awaitOutcomes(id, 1);
         db.execute("DROP TRIGGER refuse_poison_orders ON customer_order");
-        put(id, OrderDocs.order(id, bu, "IN_PROGRESS", "2026-03-02T10:00:00Z", "v2").toString(), Map.of());
+        put(
+                id,
+                OrderDocs.order(id, bu, "IN_PROGRESS", "2026-03-02T10:00:00Z", "v2")
+                        .toString(),
+                Map.of());
         awaitOutcomes(id, 2);
-        String dlId = admin("GET", "/api/v1/dead-letters?customerOrderId=" + id).json()
-                .get("deadLetters").get(0).get("id").asText();
+        String dlId = admin("GET", "/api/v1/dead-letters?customerOrderId=" + id)
+                .json()
+                .get("deadLetters")
+                .get(0)
+                .get("id")
+                .asText();
 
         Hub.Answer replay = admin("POST", "/api/v1/dead-letters/" + dlId + ":replay");
         assertThat(replay.json().get("outcome").asText()).isEqualTo("SKIPPED_STALE");
-        assertThat(awaitOrder(id).path("customerOrder").path("cartName").asText()).isEqualTo("v2");
+        assertThat(awaitOrder(id).path("customerOrder").path("cartName").asText())
+                .isEqualTo("v2");
         assertThat(outcomes(id)).containsExactly("DEAD_LETTERED", "APPLIED", "SKIPPED_STALE");
     }
 
@@ -197,7 +224,10 @@ class EventOutcomesTest {
         put(id, OrderDocs.put(id, bu), Map.of());
         awaitOutcomes(id, 1);
         assertThat(outcomes(id)).containsExactly("APPLIED");
-        assertThat(admin("GET", "/api/v1/dead-letters?customerOrderId=" + id).json().get("deadLetters")).isEmpty();
+        assertThat(admin("GET", "/api/v1/dead-letters?customerOrderId=" + id)
+                        .json()
+                        .get("deadLetters"))
+                .isEmpty();
     }
 
     @Test
@@ -206,11 +236,20 @@ class EventOutcomesTest {
         refusePoisonOrders();
         put(id, OrderDocs.put(id, bu), Map.of());
         awaitOutcomes(id, 1);
-        String dlId = admin("GET", "/api/v1/dead-letters?customerOrderId=" + id).json()
-                .get("deadLetters").get(0).get("id").asText();
+        String dlId = admin("GET", "/api/v1/dead-letters?customerOrderId=" + id)
+                .json()
+                .get("deadLetters")
+                .get(0)
+                .get("id")
+                .asText();
         assertThat(admin("DELETE", "/api/v1/dead-letters/" + dlId).status()).isEqualTo(204);
-        assertThat(admin("GET", "/api/v1/dead-letters/" + dlId).json().get("status").asText()).isEqualTo("DISCARDED");
-        JsonNode history = hub.send("GET", "/api/v1/business-units/S1/customer-orders/" + id + "/history", key, null).json();
+        assertThat(admin("GET", "/api/v1/dead-letters/" + dlId)
+                        .json()
+                        .get("status")
+                        .asText())
+                .isEqualTo("DISCARDED");
+        JsonNode history = hub.send("GET", "/api/v1/business-units/S1/customer-orders/" + id + "/history", key, null)
+                .json();
         List<String> kinds = new ArrayList<>();
         history.get("entries").forEach(e -> kinds.add(e.get("kind").asText()));
         assertThat(kinds).containsExactly("EVENT", "DEAD_LETTER_DISCARDED");
@@ -225,8 +264,12 @@ class EventOutcomesTest {
         assertThat(again.status()).isEqualTo(202);
         assertThat(again.json().get("eventId")).isEqualTo(first.json().get("eventId"));
         awaitOutcomes(id, 1);
-        Hub.Answer other = hub.send("PUT", "/api/v1/business-units/" + bu + "/customer-orders/" + id, key,
-                OrderDocs.order(id, bu, "IN_PROGRESS", "2026-03-02T10:00:00Z", "v2").toString(),
+        Hub.Answer other = hub.send(
+                "PUT",
+                "/api/v1/business-units/" + bu + "/customer-orders/" + id,
+                key,
+                OrderDocs.order(id, bu, "IN_PROGRESS", "2026-03-02T10:00:00Z", "v2")
+                        .toString(),
                 Map.of("Idempotency-Key", "k-" + id));
         assertThat(other.status()).as("%s", other).isEqualTo(422);
         assertThat(other.json().get("type").asText()).isEqualTo("urn:orderhub:problem:idempotency-key-reused");
@@ -239,7 +282,8 @@ class EventOutcomesTest {
         String id = Hub.uniqueId("O");
         put(id, OrderDocs.put(id, bu), Map.of());
         awaitOutcomes(id, 1);
-        Hub.Answer moved = hub.send("PUT", "/api/v1/business-units/S2/customer-orders/" + id, key, OrderDocs.put(id, "S2"));
+        Hub.Answer moved =
+                hub.send("PUT", "/api/v1/business-units/S2/customer-orders/" + id, key, OrderDocs.put(id, "S2"));
         assertThat(moved.status()).as("%s", moved).isEqualTo(409);
         assertThat(moved.json().get("type").asText()).isEqualTo("urn:orderhub:problem:order-moved");
     }
@@ -293,7 +337,8 @@ class EventOutcomesTest {
     }
 
     private List<String> outcomes(String id) {
-        Hub.Answer a = hub.send("GET", "/api/v1/business-units/" + bu + "/customer-orders/" + id + "/history", key, null);
+        Hub.Answer a =
+                hub.send("GET", "/api/v1/business-units/" + bu + "/customer-orders/" + id + "/history", key, null);
         List<String> outcomes = new ArrayList<>();
         if (a.status() == 200) {
             a.json().get("entries").forEach(e -> {

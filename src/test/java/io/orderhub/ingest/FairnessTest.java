@@ -43,20 +43,23 @@ class FairnessTest {
                 template);
 
         String id = Hub.uniqueId("Q");
-        Hub.Answer put = hub.send("PUT", "/api/v1/business-units/S1/customer-orders/" + id, quietKey, OrderDocs.put(id, "S1"));
+        Hub.Answer put =
+                hub.send("PUT", "/api/v1/business-units/S1/customer-orders/" + id, quietKey, OrderDocs.put(id, "S1"));
         assertThat(put.status()).as("%s", put).isEqualTo(202);
-        Hub.await(Duration.ofSeconds(30), "the quiet tenant's order applied", () -> hub.send(
-                                "GET", "/api/v1/business-units/S1/customer-orders/" + id, quietKey, null)
-                        .status()
-                == 200);
-        long stillWaiting =
-                db.queryForObject("SELECT count(*) FROM bus_event WHERE tenant_id = ?", Long.class, busy);
+        Hub.await(
+                Duration.ofSeconds(30),
+                "the quiet tenant's order applied",
+                () -> hub.send("GET", "/api/v1/business-units/S1/customer-orders/" + id, quietKey, null)
+                                .status()
+                        == 200);
+        long stillWaiting = db.queryForObject("SELECT count(*) FROM bus_event WHERE tenant_id = ?", Long.class, busy);
         assertThat(stillWaiting)
                 .as("the quiet tenant's event was applied while the backfill was still being worked off")
                 .isGreaterThan(1000);
 
-        Hub.await(Duration.ofMinutes(3), "backfill drained", () -> db.queryForObject(
-                        "SELECT count(*) FROM bus_event WHERE tenant_id = ?", Long.class, busy)
-                == 0);
+        Hub.await(
+                Duration.ofMinutes(3),
+                "backfill drained",
+                () -> db.queryForObject("SELECT count(*) FROM bus_event WHERE tenant_id = ?", Long.class, busy) == 0);
     }
 }

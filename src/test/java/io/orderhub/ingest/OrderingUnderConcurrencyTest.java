@@ -66,10 +66,15 @@ class OrderingUnderConcurrencyTest {
                         continue;
                     }
                     String id = run + "-" + task[0];
-                    String doc = OrderDocs.order(id, "S1", task[1] == VERSIONS ? "IN_PROGRESS" : "CREATED",
-                                    String.format("2026-03-01T10:%02d:00Z", task[1]), "v" + task[1])
+                    String doc = OrderDocs.order(
+                                    id,
+                                    "S1",
+                                    task[1] == VERSIONS ? "IN_PROGRESS" : "CREATED",
+                                    String.format("2026-03-01T10:%02d:00Z", task[1]),
+                                    "v" + task[1])
                             .toString();
-                    Hub.Answer a = hub.send("PUT", "/api/v1/business-units/S1/customer-orders/" + id, key, doc, Map.of());
+                    Hub.Answer a =
+                            hub.send("PUT", "/api/v1/business-units/S1/customer-orders/" + id, key, doc, Map.of());
                     if (a.status() != 202) {
                         failures.add(id + " v" + task[1] + ": " + a);
                         continue;
@@ -83,13 +88,16 @@ class OrderingUnderConcurrencyTest {
             });
         }
         clients.shutdown();
-        assertThat(clients.awaitTermination(3, TimeUnit.MINUTES)).as("clients finished").isTrue();
+        assertThat(clients.awaitTermination(3, TimeUnit.MINUTES))
+                .as("clients finished")
+                .isTrue();
         assertThat(failures).as("every PUT accepted").isEmpty();
         assertThat(done.get()).isEqualTo(ORDERS * VERSIONS);
 
-        Hub.await(Duration.ofMinutes(2), "bus drained for " + tenant, () -> db.queryForObject(
-                        "SELECT count(*) FROM bus_event WHERE tenant_id = ?", Long.class, tenant)
-                == 0);
+        Hub.await(
+                Duration.ofMinutes(2),
+                "bus drained for " + tenant,
+                () -> db.queryForObject("SELECT count(*) FROM bus_event WHERE tenant_id = ?", Long.class, tenant) == 0);
 
         for (int o = 0; o < ORDERS; o++) {
             String id = run + "-" + o;
@@ -99,7 +107,8 @@ class OrderingUnderConcurrencyTest {
                     .as("order %s ends at its last snapshot", id)
                     .isEqualTo("v" + VERSIONS);
 
-            JsonNode history = hub.send("GET", "/api/v1/business-units/S1/customer-orders/" + id + "/history", key, null)
+            JsonNode history = hub.send(
+                            "GET", "/api/v1/business-units/S1/customer-orders/" + id + "/history", key, null)
                     .json()
                     .get("entries");
             long lastSeq = 0;
@@ -107,10 +116,13 @@ class OrderingUnderConcurrencyTest {
             for (JsonNode e : history) {
                 outcomes.add(e.get("outcome").asText());
                 long seq = e.get("sequence").asLong();
-                assertThat(seq).as("order %s applies events in sequence: %s", id, history).isGreaterThan(lastSeq);
+                assertThat(seq)
+                        .as("order %s applies events in sequence: %s", id, history)
+                        .isGreaterThan(lastSeq);
                 lastSeq = seq;
             }
-            assertThat(outcomes).as("order %s: every snapshot applied, none stale or lost", id)
+            assertThat(outcomes)
+                    .as("order %s: every snapshot applied, none stale or lost", id)
                     .containsExactly("APPLIED", "APPLIED", "APPLIED", "APPLIED", "APPLIED");
         }
     }

@@ -47,6 +47,7 @@ class HawtioBrowserTest {
     private static final String INSTALL = "apt-get install -y chromium chromium-driver";
     /** Hawtio loads the JMX tree and reads every route before the table shows; generous for a slow CI machine. */
     private static final Duration UI_WAIT = Duration.ofSeconds(60);
+
     private static final List<String> HUB_ROUTES = List.of("oms-order-put", "order-event-apply", "order-event-consume");
 
     @LocalServerPort
@@ -100,10 +101,13 @@ class HawtioBrowserTest {
         browser.get("http://127.0.0.1:" + port + "/actuator/hawtio/camel/routes");
 
         // Spring Security's login form (Hawtio's own login is switched off)
-        waitFor("Spring Security's login form", d -> d.findElements(By.id("username")).isEmpty() ? null : true);
+        waitFor(
+                "Spring Security's login form",
+                d -> d.findElements(By.id("username")).isEmpty() ? null : true);
         browser.findElement(By.id("username")).sendKeys("ops");
         browser.findElement(By.id("password")).sendKeys(Hub.OPS_PASSWORD);
-        browser.findElement(By.cssSelector("form.login-form button[type=submit]")).click();
+        browser.findElement(By.cssSelector("form.login-form button[type=submit]"))
+                .click();
 
         Set<String> listed = waitFor(
                 "Hawtio's Camel routes table listing " + HUB_ROUTES,
@@ -128,10 +132,12 @@ class HawtioBrowserTest {
         try {
             return wait.until(condition::apply);
         } catch (TimeoutException e) {
-            throw new AssertionError("waited " + UI_WAIT.toSeconds() + " s for " + what + "; the browser is at "
-                    + browser.getCurrentUrl() + " titled '" + browser.getTitle() + "' showing:\n"
-                    + excerpt(visibleText()) + "\nroute names seen: " + routeNames(browser)
-                    + "\nbrowser console:\n" + excerpt(console()), e);
+            throw new AssertionError(
+                    "waited " + UI_WAIT.toSeconds() + " s for " + what + "; the browser is at "
+                            + browser.getCurrentUrl() + " titled '" + browser.getTitle() + "' showing:\n"
+                            + excerpt(visibleText()) + "\nroute names seen: " + routeNames(browser)
+                            + "\nbrowser console:\n" + excerpt(console()),
+                    e);
         }
     }
 

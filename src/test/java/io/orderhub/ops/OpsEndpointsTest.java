@@ -34,8 +34,9 @@ class OpsEndpointsTest {
     private static final String OPS_USER = "ops";
     private static final Map<String, String> AS_OPS = Map.of(
             "Authorization",
-            "Basic " + Base64.getEncoder()
-                    .encodeToString((OPS_USER + ":" + Hub.OPS_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+            "Basic "
+                    + Base64.getEncoder()
+                            .encodeToString((OPS_USER + ":" + Hub.OPS_PASSWORD).getBytes(StandardCharsets.UTF_8)));
     private static final Map<String, String> AS_BROWSER = Map.of("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
     private static final String JOLOKIA = "/actuator/jolokia";
 
@@ -59,10 +60,14 @@ class OpsEndpointsTest {
             JsonNode health = a.json();
             assertThat(health.path("status").asText()).as("status of %s", a).isNotEmpty();
             // Spring Boot also names the probe groups on the root; no component and no detail is shown
-            assertThat(fieldNames(health)).as("fields of anonymous %s: %s", path, a).isSubsetOf("status", "groups");
+            assertThat(fieldNames(health))
+                    .as("fields of anonymous %s: %s", path, a)
+                    .isSubsetOf("status", "groups");
         }
         Hub.Answer liveness = hub.send("GET", "/actuator/health/liveness", null, null);
-        assertThat(liveness.json().path("status").asText()).as("liveness %s", liveness).isEqualTo("UP");
+        assertThat(liveness.json().path("status").asText())
+                .as("liveness %s", liveness)
+                .isEqualTo("UP");
     }
 
     @Test
@@ -70,9 +75,14 @@ class OpsEndpointsTest {
         Hub.Answer a = hub.send("GET", "/actuator/health", null, null, AS_OPS);
         assertThat(a.status()).as("GET /actuator/health as ops: %s", a).isIn(200, 503);
         JsonNode components = a.json().path("components");
-        assertThat(components.path("db").path("status").asText()).as("db in %s", a).isEqualTo("UP");
-        assertThat(components.path("bus").path("status").asText()).as("bus in %s", a).isEqualTo("UP");
-        assertThat(components.path("bus").path("details").path("bus").asText()).as("bus kind in %s", a)
+        assertThat(components.path("db").path("status").asText())
+                .as("db in %s", a)
+                .isEqualTo("UP");
+        assertThat(components.path("bus").path("status").asText())
+                .as("bus in %s", a)
+                .isEqualTo("UP");
+        assertThat(components.path("bus").path("details").path("bus").asText())
+                .as("bus kind in %s", a)
                 .isEqualTo("postgres");
     }
 
@@ -81,7 +91,8 @@ class OpsEndpointsTest {
         Hub.Answer a = hub.send("GET", "/actuator/health/readiness", null, null, AS_OPS);
         assertThat(a.status()).as("GET readiness as ops: %s", a).isEqualTo(200);
         assertThat(a.json().path("status").asText()).as("readiness %s", a).isEqualTo("UP");
-        assertThat(fieldNames(a.json().path("components"))).as("readiness members in %s", a)
+        assertThat(fieldNames(a.json().path("components")))
+                .as("readiness members in %s", a)
                 .containsExactlyInAnyOrder("readinessState", "db", "bus");
     }
 
@@ -97,16 +108,22 @@ class OpsEndpointsTest {
     void prometheusTakesTheOpsLoginOrTheScrapeTokenAndNobodyElse() {
         Hub.Answer anonymous = hub.send("GET", "/actuator/prometheus", null, null);
         assertThat(anonymous.status()).as("anonymous scrape: %s", anonymous).isEqualTo(401);
-        assertThat(anonymous.header("WWW-Authenticate")).as("challenge of %s", anonymous).startsWith("Basic");
+        assertThat(anonymous.header("WWW-Authenticate"))
+                .as("challenge of %s", anonymous)
+                .startsWith("Basic");
 
         Hub.Answer wrongToken = hub.send("GET", "/actuator/prometheus", "not-the-scrape-token", null);
-        assertThat(wrongToken.status()).as("scrape with a wrong token: %s", wrongToken).isEqualTo(401);
+        assertThat(wrongToken.status())
+                .as("scrape with a wrong token: %s", wrongToken)
+                .isEqualTo(401);
 
         Hub.Answer ops = hub.send("GET", "/actuator/prometheus", null, null, AS_OPS);
         assertThat(ops.status()).as("scrape as ops: %s", ops.status()).isEqualTo(200);
 
         Hub.Answer scraper = hub.send("GET", "/actuator/prometheus", Hub.SCRAPE_TOKEN, null);
-        assertThat(scraper.status()).as("scrape with the scrape token: %s", scraper.status()).isEqualTo(200);
+        assertThat(scraper.status())
+                .as("scrape with the scrape token: %s", scraper.status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -119,7 +136,8 @@ class OpsEndpointsTest {
 
         Hub.Answer scrape = hub.send("GET", "/actuator/prometheus", Hub.SCRAPE_TOKEN, null);
         assertThat(scrape.status()).as("scrape: %s", scrape.status()).isEqualTo(200);
-        List<String> samples = scrape.body().lines().filter(l -> !l.startsWith("#")).toList();
+        List<String> samples =
+                scrape.body().lines().filter(l -> !l.startsWith("#")).toList();
         for (String metric : List.of(
                 "orderhub_events_accepted_total",
                 "orderhub_events_applied_total{",
@@ -139,7 +157,9 @@ class OpsEndpointsTest {
     @Test
     void hawtioSendsABrowserToTheLoginFormAndAToolA401() {
         Hub.Answer browser = hub.send("GET", "/actuator/hawtio/", null, null, AS_BROWSER);
-        assertThat(browser.status()).as("anonymous browser at Hawtio: %s", browser).isEqualTo(302);
+        assertThat(browser.status())
+                .as("anonymous browser at Hawtio: %s", browser)
+                .isEqualTo(302);
         assertThat(browser.header("Location")).as("redirect of %s", browser).endsWith("/login");
 
         Hub.Answer tool = hub.send("GET", "/actuator/hawtio/", null, null);
@@ -164,11 +184,15 @@ class OpsEndpointsTest {
     void scrapeTokenOpensNeitherJolokiaNorHawtio() {
         for (String path : List.of(JOLOKIA + "/version", "/actuator/hawtio/", "/actuator/hawtio/jolokia/version")) {
             Hub.Answer a = hub.send("GET", path, Hub.SCRAPE_TOKEN, null);
-            assertThat(a.status()).as("GET %s with the scrape token: %s", path, a).isIn(401, 403);
+            assertThat(a.status())
+                    .as("GET %s with the scrape token: %s", path, a)
+                    .isIn(401, 403);
             assertThat(a.body()).as("GET %s with the scrape token", path).doesNotContain("\"agent\"");
         }
         Hub.Answer post = hub.send("POST", JOLOKIA, Hub.SCRAPE_TOKEN, "{\"type\":\"version\"}");
-        assertThat(post.status()).as("POST Jolokia with the scrape token: %s", post).isIn(401, 403);
+        assertThat(post.status())
+                .as("POST Jolokia with the scrape token: %s", post)
+                .isIn(401, 403);
     }
 
     @Test
@@ -186,15 +210,21 @@ class OpsEndpointsTest {
         String read = JOLOKIA + "/read/" + route.replace("\"", "%22") + "/ExchangesTotal";
         Hub.Answer a = hub.send("GET", read, null, null, AS_OPS);
         assertThat(a.status()).as("Jolokia GET read: %s", a).isEqualTo(200);
-        assertThat(a.json().path("status").asInt()).as("Jolokia status of %s", a).isEqualTo(200);
-        assertThat(a.json().path("value").isNumber()).as("ExchangesTotal in %s", a).isTrue();
+        assertThat(a.json().path("status").asInt())
+                .as("Jolokia status of %s", a)
+                .isEqualTo(200);
+        assertThat(a.json().path("value").isNumber())
+                .as("ExchangesTotal in %s", a)
+                .isTrue();
     }
 
     @Test
     void jolokiaRunsTheRouteOperationsOpsNeed() {
         String route = mbean("org.apache.camel:type=routes,name=\"oms-order-put\",*");
         JsonNode dump = jolokia(exec(route, "dumpRouteStatsAsXml(boolean,boolean)", false, false));
-        assertThat(dump.path("status").asInt()).as("route statistics dump: %s", dump).isEqualTo(200);
+        assertThat(dump.path("status").asInt())
+                .as("route statistics dump: %s", dump)
+                .isEqualTo(200);
         assertThat(dump.path("value").asText()).as("route statistics dump").contains("oms-order-put");
     }
 
@@ -202,11 +232,11 @@ class OpsEndpointsTest {
     void jolokiaDeniesSendingAMessageThroughTheCamelContext() {
         String context = mbean("org.apache.camel:type=context,*");
         // an endpoint nobody consumes: should the policy ever let this through, the send fails instead of acting
-        JsonNode sent = jolokia(exec(
-                context, "sendBody(java.lang.String,java.lang.Object)", "direct:ops-policy-probe", "hello"));
+        JsonNode sent = jolokia(
+                exec(context, "sendBody(java.lang.String,java.lang.Object)", "direct:ops-policy-probe", "hello"));
         assertDeniedByPolicy(sent);
-        JsonNode requested = jolokia(exec(
-                context, "requestBody(java.lang.String,java.lang.Object)", "direct:ops-policy-probe", "hello"));
+        JsonNode requested = jolokia(
+                exec(context, "requestBody(java.lang.String,java.lang.Object)", "direct:ops-policy-probe", "hello"));
         assertDeniedByPolicy(requested);
     }
 
@@ -221,7 +251,8 @@ class OpsEndpointsTest {
     @Test
     void jolokiaDeniesJmxWrites() {
         String route = mbean("org.apache.camel:type=routes,name=\"oms-order-put\",*");
-        ObjectNode write = Hub.JSON.createObjectNode()
+        ObjectNode write = Hub.JSON
+                .createObjectNode()
                 .put("type", "write")
                 .put("mbean", route)
                 .put("attribute", "Tracing")
@@ -251,14 +282,21 @@ class OpsEndpointsTest {
         Map<String, String> json = Map.of("Content-Type", "application/json");
         // what a forged cross-site request looks like: the session cookie but no token
         Hub.Answer forgedPost = browser.send("POST", "/actuator/hawtio/jolokia", version, json);
-        assertThat(forgedPost.status()).as("session POST without the token: %s", forgedPost).isEqualTo(403);
+        assertThat(forgedPost.status())
+                .as("session POST without the token: %s", forgedPost)
+                .isEqualTo(403);
         Hub.Answer forgedGet = browser.send("GET", JOLOKIA + "/version", null, Map.of());
-        assertThat(forgedGet.status()).as("session GET without the token: %s", forgedGet).isEqualTo(403);
+        assertThat(forgedGet.status())
+                .as("session GET without the token: %s", forgedGet)
+                .isEqualTo(403);
 
         Map<String, String> withToken = Map.of("Content-Type", "application/json", "X-XSRF-TOKEN", xsrf);
         Hub.Answer hawtioCall = browser.send("POST", "/actuator/hawtio/jolokia", version, withToken);
-        assertThat(hawtioCall.status()).as("session POST with the token: %s", hawtioCall).isEqualTo(200);
-        assertThat(hawtioCall.json().path("value").path("agent").asText()).as("Jolokia version in %s", hawtioCall)
+        assertThat(hawtioCall.status())
+                .as("session POST with the token: %s", hawtioCall)
+                .isEqualTo(200);
+        assertThat(hawtioCall.json().path("value").path("agent").asText())
+                .as("Jolokia version in %s", hawtioCall)
                 .isNotEmpty();
     }
 
@@ -266,15 +304,23 @@ class OpsEndpointsTest {
 
     /** The one MBean matching {@code pattern}, found with a Jolokia search as the ops login. */
     private String mbean(String pattern) {
-        JsonNode found = jolokia(Hub.JSON.createObjectNode().put("type", "search").put("mbean", pattern));
-        assertThat(found.path("status").asInt()).as("search %s: %s", pattern, found).isEqualTo(200);
-        assertThat(found.path("value").size()).as("MBeans matching %s: %s", pattern, found).isEqualTo(1);
+        JsonNode found =
+                jolokia(Hub.JSON.createObjectNode().put("type", "search").put("mbean", pattern));
+        assertThat(found.path("status").asInt())
+                .as("search %s: %s", pattern, found)
+                .isEqualTo(200);
+        assertThat(found.path("value").size())
+                .as("MBeans matching %s: %s", pattern, found)
+                .isEqualTo(1);
         return found.path("value").get(0).asText();
     }
 
     private static ObjectNode exec(String mbean, String operation, Object... arguments) {
-        ObjectNode request =
-                Hub.JSON.createObjectNode().put("type", "exec").put("mbean", mbean).put("operation", operation);
+        ObjectNode request = Hub.JSON
+                .createObjectNode()
+                .put("type", "exec")
+                .put("mbean", mbean)
+                .put("operation", operation);
         request.set("arguments", Hub.JSON.valueToTree(arguments));
         return request;
     }
@@ -288,8 +334,12 @@ class OpsEndpointsTest {
 
     /** Jolokia answers a policy denial with HTTP 200 and its own status 403, naming the refused operation. */
     private static void assertDeniedByPolicy(JsonNode answer) {
-        assertThat(answer.path("status").asInt()).as("Jolokia status of %s", answer).isEqualTo(403);
-        assertThat(answer.path("error").asText()).as("Jolokia error of %s", answer).containsIgnoringCase("forbidden");
+        assertThat(answer.path("status").asInt())
+                .as("Jolokia status of %s", answer)
+                .isEqualTo(403);
+        assertThat(answer.path("error").asText())
+                .as("Jolokia error of %s", answer)
+                .containsIgnoringCase("forbidden");
     }
 
     private static Set<String> fieldNames(JsonNode node) {
@@ -301,7 +351,9 @@ class OpsEndpointsTest {
     private static String hiddenField(String html, String name) {
         Matcher m = Pattern.compile("name=\"" + Pattern.quote(name) + "\" type=\"hidden\" value=\"([^\"]*)\"")
                 .matcher(html);
-        assertThat(m.find()).as("hidden field %s in the login form: %s", name, html).isTrue();
+        assertThat(m.find())
+                .as("hidden field %s in the login form: %s", name, html)
+                .isTrue();
         return m.group(1);
     }
 
@@ -316,9 +368,11 @@ class OpsEndpointsTest {
         Hub.Answer send(String method, String path, String body, Map<String, String> headers) {
             Map<String, String> all = new HashMap<>(headers);
             if (!cookies.isEmpty()) {
-                all.put("Cookie", cookies.entrySet().stream()
-                        .map(c -> c.getKey() + "=" + c.getValue())
-                        .collect(Collectors.joining("; ")));
+                all.put(
+                        "Cookie",
+                        cookies.entrySet().stream()
+                                .map(c -> c.getKey() + "=" + c.getValue())
+                                .collect(Collectors.joining("; ")));
             }
             Hub.Answer a = hub.send(method, path, null, body, all);
             for (String set : a.raw().headers().allValues("Set-Cookie")) {

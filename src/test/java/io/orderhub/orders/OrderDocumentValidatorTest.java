@@ -45,7 +45,8 @@ class OrderDocumentValidatorTest {
 
     /** Only what is required, with a warehouse fulfilment so no store business unit is needed. */
     private static ObjectNode minimalOrder() {
-        return parse("""
+        return parse(
+                """
                 {
                   "customerOrder": {
                     "customerOrderId": "O-1001",
@@ -74,7 +75,8 @@ class OrderDocumentValidatorTest {
 
     /** Every optional field of every object type, each present at least once. */
     private static ObjectNode fullOrder() {
-        return parse("""
+        return parse(
+                """
                 {
                   "customerOrder": {
                     "customerOrderId": "O-1002",
@@ -284,30 +286,37 @@ class OrderDocumentValidatorTest {
             order(d).put("colour", "blue");
         });
 
-        assertThat(violationsOf(doc)).containsExactlyInAnyOrder(
-                new Violation("/customerOrder/customerOrderId", "is required"),
-                new Violation("/customerOrder/currencyId", "must match ^[A-Z]{3}$"),
-                new Violation("/customerOrder/items/0/quantity/value", "must be a number"),
-                new Violation("/customerOrder/fulfillments/0/fulfillmentMethod",
-                        "must be one of PICKUP_IN_STORE, HOME_DELIVERY_FROM_STORE, HOME_DELIVERY_FROM_WAREHOUSE"),
-                new Violation("/customerOrder/fulfillments/0/lineItems/0/status/changedDateTime",
-                        "must be an RFC 3339 date-time"),
-                new Violation("/customerOrder/colour", "is not allowed (unknown field)"));
+        assertThat(violationsOf(doc))
+                .containsExactlyInAnyOrder(
+                        new Violation("/customerOrder/customerOrderId", "is required"),
+                        new Violation("/customerOrder/currencyId", "must match ^[A-Z]{3}$"),
+                        new Violation("/customerOrder/items/0/quantity/value", "must be a number"),
+                        new Violation(
+                                "/customerOrder/fulfillments/0/fulfillmentMethod",
+                                "must be one of PICKUP_IN_STORE, HOME_DELIVERY_FROM_STORE, HOME_DELIVERY_FROM_WAREHOUSE"),
+                        new Violation(
+                                "/customerOrder/fulfillments/0/lineItems/0/status/changedDateTime",
+                                "must be an RFC 3339 date-time"),
+                        new Violation("/customerOrder/colour", "is not allowed (unknown field)"));
     }
 
     @Test
     void unknownEnumNamesAllowedValues() {
-        ObjectNode doc = with(minimalOrder(), d -> obj(d, "/customerOrder/status").put("status", "SHIPPED"));
+        ObjectNode doc =
+                with(minimalOrder(), d -> obj(d, "/customerOrder/status").put("status", "SHIPPED"));
 
-        assertThat(violationsOf(doc)).containsExactly(new Violation("/customerOrder/status/status",
-                "must be one of CREATED, IN_PROGRESS, CANCELLED, FULFILLED"));
+        assertThat(violationsOf(doc))
+                .containsExactly(new Violation(
+                        "/customerOrder/status/status", "must be one of CREATED, IN_PROGRESS, CANCELLED, FULFILLED"));
     }
 
     @Test
     void enumValuesAreCaseSensitive() {
-        ObjectNode doc = with(minimalOrder(), d -> obj(d, "/customerOrder/items/0/quantity").put("unitOfMeasure", "ea"));
+        ObjectNode doc = with(
+                minimalOrder(), d -> obj(d, "/customerOrder/items/0/quantity").put("unitOfMeasure", "ea"));
 
-        assertThat(violationsOf(doc)).extracting(Violation::pointer)
+        assertThat(violationsOf(doc))
+                .extracting(Violation::pointer)
                 .containsExactly("/customerOrder/items/0/quantity/unitOfMeasure");
     }
 
@@ -334,7 +343,8 @@ class OrderDocumentValidatorTest {
             obj(d, "/customerOrder/tenders/0/authorizationData/providerInfo").put("x", 1);
             obj(d, "/customerOrder/tenders/0/authorizationData/cardInfo").put("x", 1);
             obj(d, "/customerOrder/tenders/0/authorizationData/giftCardInfo").put("x", 1);
-            obj(d, "/customerOrder/tenders/0/authorizationData/giftCardInfo/giftCardType").put("x", 1);
+            obj(d, "/customerOrder/tenders/0/authorizationData/giftCardInfo/giftCardType")
+                    .put("x", 1);
             obj(d, "/customerOrder/customer").put("x", 1);
             obj(d, "/customerOrder/customer/address").put("x", 1);
         });
@@ -342,47 +352,52 @@ class OrderDocumentValidatorTest {
         List<Violation> violations = violationsOf(doc);
 
         assertThat(violations).extracting(Violation::message).containsOnly("is not allowed (unknown field)");
-        assertThat(violations).extracting(Violation::pointer).containsExactlyInAnyOrder(
-                "/meta",
-                "/customerOrder/notes",
-                "/customerOrder/status/reason",
-                "/customerOrder/loyalty/tier",
-                "/customerOrder/items/0/colour",
-                "/customerOrder/items/0/quantity/precision",
-                "/customerOrder/items/0/unitDiscounts/0/x",
-                "/customerOrder/items/0/additionalProperties/0/x",
-                "/customerOrder/items/0/externalLineIds/0/x",
-                "/customerOrder/fulfillments/0/x",
-                "/customerOrder/fulfillments/0/status/x",
-                "/customerOrder/fulfillments/0/lineItems/0/x",
-                "/customerOrder/fulfillments/0/lineItems/0/status/x",
-                "/customerOrder/fulfillments/0/tenderLineItems/0/x",
-                "/customerOrder/fulfillments/0/deliveryAddress/x",
-                "/customerOrder/tenders/0/x",
-                "/customerOrder/tenders/0/authorizationData/x",
-                "/customerOrder/tenders/0/authorizationData/providerInfo/x",
-                "/customerOrder/tenders/0/authorizationData/cardInfo/x",
-                "/customerOrder/tenders/0/authorizationData/giftCardInfo/x",
-                "/customerOrder/tenders/0/authorizationData/giftCardInfo/giftCardType/x",
-                "/customerOrder/customer/x",
-                "/customerOrder/customer/address/x");
+        assertThat(violations)
+                .extracting(Violation::pointer)
+                .containsExactlyInAnyOrder(
+                        "/meta",
+                        "/customerOrder/notes",
+                        "/customerOrder/status/reason",
+                        "/customerOrder/loyalty/tier",
+                        "/customerOrder/items/0/colour",
+                        "/customerOrder/items/0/quantity/precision",
+                        "/customerOrder/items/0/unitDiscounts/0/x",
+                        "/customerOrder/items/0/additionalProperties/0/x",
+                        "/customerOrder/items/0/externalLineIds/0/x",
+                        "/customerOrder/fulfillments/0/x",
+                        "/customerOrder/fulfillments/0/status/x",
+                        "/customerOrder/fulfillments/0/lineItems/0/x",
+                        "/customerOrder/fulfillments/0/lineItems/0/status/x",
+                        "/customerOrder/fulfillments/0/tenderLineItems/0/x",
+                        "/customerOrder/fulfillments/0/deliveryAddress/x",
+                        "/customerOrder/tenders/0/x",
+                        "/customerOrder/tenders/0/authorizationData/x",
+                        "/customerOrder/tenders/0/authorizationData/providerInfo/x",
+                        "/customerOrder/tenders/0/authorizationData/cardInfo/x",
+                        "/customerOrder/tenders/0/authorizationData/giftCardInfo/x",
+                        "/customerOrder/tenders/0/authorizationData/giftCardInfo/giftCardType/x",
+                        "/customerOrder/customer/x",
+                        "/customerOrder/customer/address/x");
     }
 
     @Test
     void escapesPointerTokensOfUnknownFields() {
         ObjectNode doc = with(minimalOrder(), d -> order(d).put("a/b~c", 1));
 
-        assertThat(violationsOf(doc)).containsExactly(
-                new Violation("/customerOrder/a~1b~0c", "is not allowed (unknown field)"));
+        assertThat(violationsOf(doc))
+                .containsExactly(new Violation("/customerOrder/a~1b~0c", "is not allowed (unknown field)"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"PICKUP_IN_STORE", "HOME_DELIVERY_FROM_STORE"})
     void storeFulfilmentWithoutBusinessUnitIsRejected(String method) {
-        ObjectNode doc = with(minimalOrder(), d -> obj(d, "/customerOrder/fulfillments/0").put("fulfillmentMethod", method));
+        ObjectNode doc = with(
+                minimalOrder(), d -> obj(d, "/customerOrder/fulfillments/0").put("fulfillmentMethod", method));
 
-        assertThat(violationsOf(doc)).containsExactly(new Violation(
-                "/customerOrder/fulfillments/0/fulfillmentBusinessUnitId", "is required for store-fulfilled fulfilments"));
+        assertThat(violationsOf(doc))
+                .containsExactly(new Violation(
+                        "/customerOrder/fulfillments/0/fulfillmentBusinessUnitId",
+                        "is required for store-fulfilled fulfilments"));
     }
 
     @Test
@@ -396,7 +411,8 @@ class OrderDocumentValidatorTest {
 
     @Test
     void warehouseFulfilmentNeedsNoBusinessUnit() {
-        assertThat(obj(minimalOrder(), "/customerOrder/fulfillments/0").has("fulfillmentBusinessUnitId")).isFalse();
+        assertThat(obj(minimalOrder(), "/customerOrder/fulfillments/0").has("fulfillmentBusinessUnitId"))
+                .isFalse();
         assertThat(violationsOf(minimalOrder())).isEmpty();
     }
 
@@ -407,9 +423,10 @@ class OrderDocumentValidatorTest {
             obj(d, "/customerOrder/items/0").put("unitPrice", "9.99");
         });
 
-        assertThat(violationsOf(doc)).containsExactly(
-                new Violation("/customerOrder/items/0/quantity/value", "must be a number"),
-                new Violation("/customerOrder/items/0/unitPrice", "must be a number"));
+        assertThat(violationsOf(doc))
+                .containsExactly(
+                        new Violation("/customerOrder/items/0/quantity/value", "must be a number"),
+                        new Violation("/customerOrder/items/0/unitPrice", "must be a number"));
     }
 
     @Test
@@ -417,7 +434,9 @@ class OrderDocumentValidatorTest {
         ObjectNode doc = with(minimalOrder(), d -> {
             obj(d, "/customerOrder/items/0/quantity").put("value", 3);
             obj(d, "/customerOrder/items/0").put("unitPrice", new BigDecimal("123456789012345678901234567890.5"));
-            obj(d, "/customerOrder/fulfillments/0/lineItems/0").put("orderedQuantity", 2.75d).put("quantity", -1L);
+            obj(d, "/customerOrder/fulfillments/0/lineItems/0")
+                    .put("orderedQuantity", 2.75d)
+                    .put("quantity", -1L);
         });
 
         assertThat(violationsOf(doc)).isEmpty();
@@ -431,11 +450,12 @@ class OrderDocumentValidatorTest {
             obj(d, "/customerOrder/items/0").put("lineItemId", 1).putNull("itemName");
         });
 
-        assertThat(violationsOf(doc)).containsExactlyInAnyOrder(
-                new Violation("/customerOrder/isReadOnly", "must be a boolean"),
-                new Violation("/customerOrder/cartId", "must be a string"),
-                new Violation("/customerOrder/items/0/lineItemId", "must be a string"),
-                new Violation("/customerOrder/items/0/itemName", "must be a string"));
+        assertThat(violationsOf(doc))
+                .containsExactlyInAnyOrder(
+                        new Violation("/customerOrder/isReadOnly", "must be a boolean"),
+                        new Violation("/customerOrder/cartId", "must be a string"),
+                        new Violation("/customerOrder/items/0/lineItemId", "must be a string"),
+                        new Violation("/customerOrder/items/0/itemName", "must be a string"));
     }
 
     @Test
@@ -448,35 +468,39 @@ class OrderDocumentValidatorTest {
             obj(d, "/customerOrder").putArray("customer");
         });
 
-        assertThat(violationsOf(doc)).containsExactlyInAnyOrder(
-                new Violation("/customerOrder/status", "must be an object"),
-                new Violation("/customerOrder/items", "must be an array"),
-                new Violation("/customerOrder/fulfillments/0", "must be an object"),
-                new Violation("/customerOrder/customer", "must be an object"));
+        assertThat(violationsOf(doc))
+                .containsExactlyInAnyOrder(
+                        new Violation("/customerOrder/status", "must be an object"),
+                        new Violation("/customerOrder/items", "must be an array"),
+                        new Violation("/customerOrder/fulfillments/0", "must be an object"),
+                        new Violation("/customerOrder/customer", "must be an object"));
     }
 
     @Test
     void reportsEveryMissingRequiredField() {
-        ObjectNode doc = parse("""
+        ObjectNode doc = parse(
+                """
                 { "customerOrder": { "items": [ {} ], "fulfillments": [ { "lineItems": [ {} ] } ] } }
                 """);
 
-        assertThat(violationsOf(doc)).extracting(Violation::toString).containsExactlyInAnyOrder(
-                "/customerOrder/customerOrderId: is required",
-                "/customerOrder/status: is required",
-                "/customerOrder/currencyId: is required",
-                "/customerOrder/items/0/lineItemId: is required",
-                "/customerOrder/items/0/itemId: is required",
-                "/customerOrder/items/0/quantity: is required",
-                "/customerOrder/items/0/unitPrice: is required",
-                "/customerOrder/fulfillments/0/fulfillmentId: is required",
-                "/customerOrder/fulfillments/0/fulfillmentMethod: is required",
-                "/customerOrder/fulfillments/0/status: is required",
-                "/customerOrder/fulfillments/0/lineItems/0/lineItemId: is required",
-                "/customerOrder/fulfillments/0/lineItems/0/itemId: is required",
-                "/customerOrder/fulfillments/0/lineItems/0/orderedQuantity: is required",
-                "/customerOrder/fulfillments/0/lineItems/0/quantity: is required",
-                "/customerOrder/fulfillments/0/lineItems/0/status: is required");
+        assertThat(violationsOf(doc))
+                .extracting(Violation::toString)
+                .containsExactlyInAnyOrder(
+                        "/customerOrder/customerOrderId: is required",
+                        "/customerOrder/status: is required",
+                        "/customerOrder/currencyId: is required",
+                        "/customerOrder/items/0/lineItemId: is required",
+                        "/customerOrder/items/0/itemId: is required",
+                        "/customerOrder/items/0/quantity: is required",
+                        "/customerOrder/items/0/unitPrice: is required",
+                        "/customerOrder/fulfillments/0/fulfillmentId: is required",
+                        "/customerOrder/fulfillments/0/fulfillmentMethod: is required",
+                        "/customerOrder/fulfillments/0/status: is required",
+                        "/customerOrder/fulfillments/0/lineItems/0/lineItemId: is required",
+                        "/customerOrder/fulfillments/0/lineItems/0/itemId: is required",
+                        "/customerOrder/fulfillments/0/lineItems/0/orderedQuantity: is required",
+                        "/customerOrder/fulfillments/0/lineItems/0/quantity: is required",
+                        "/customerOrder/fulfillments/0/lineItems/0/status: is required");
     }
 
     @Test
@@ -504,8 +528,7 @@ class OrderDocumentValidatorTest {
 
         assertThat(validator.validateOrder(order, OrderDocumentValidator.ORDER_POINTER))
                 .containsExactly(new Violation("/customerOrder/currencyId", "is required"));
-        assertThat(validator.validateOrder(order, ""))
-                .containsExactly(new Violation("/currencyId", "is required"));
+        assertThat(validator.validateOrder(order, "")).containsExactly(new Violation("/currencyId", "is required"));
     }
 
     @Test
@@ -517,11 +540,14 @@ class OrderDocumentValidatorTest {
             obj(d, "/customerOrder/fulfillments/0").put("orderCode", "CI23456"); // 'I' is excluded
         });
 
-        assertThat(violationsOf(doc)).containsExactlyInAnyOrder(
-                new Violation("/customerOrder/currencyId", "must match ^[A-Z]{3}$"),
-                new Violation("/customerOrder/fulfillments/0/deliveryAddress/countryCode", "must match ^[A-Z]{2}$"),
-                new Violation("/customerOrder/customer/address/countryCode", "must match ^[A-Z]{2}$"),
-                new Violation("/customerOrder/fulfillments/0/orderCode", "must match ^C[0-9A-HJKMNP-TV-Z]{6}$"));
+        assertThat(violationsOf(doc))
+                .containsExactlyInAnyOrder(
+                        new Violation("/customerOrder/currencyId", "must match ^[A-Z]{3}$"),
+                        new Violation(
+                                "/customerOrder/fulfillments/0/deliveryAddress/countryCode", "must match ^[A-Z]{2}$"),
+                        new Violation("/customerOrder/customer/address/countryCode", "must match ^[A-Z]{2}$"),
+                        new Violation(
+                                "/customerOrder/fulfillments/0/orderCode", "must match ^C[0-9A-HJKMNP-TV-Z]{6}$"));
     }
 
     @ParameterizedTest
@@ -532,61 +558,69 @@ class OrderDocumentValidatorTest {
             obj(d, "/customerOrder/fulfillments/0").put("fulfillmentId", id).put("fulfillmentBusinessUnitId", id);
         });
 
-        assertThat(violationsOf(doc)).extracting(Violation::toString).containsExactlyInAnyOrder(
-                "/customerOrder/customerOrderId: must match ^[A-Za-z0-9._-]{1,128}$",
-                "/customerOrder/businessUnitId: must match ^[A-Za-z0-9._-]{1,128}$",
-                "/customerOrder/fulfillments/0/fulfillmentId: must match ^[A-Za-z0-9._-]{1,128}$",
-                "/customerOrder/fulfillments/0/fulfillmentBusinessUnitId: must match ^[A-Za-z0-9._-]{1,128}$");
+        assertThat(violationsOf(doc))
+                .extracting(Violation::toString)
+                .containsExactlyInAnyOrder(
+                        "/customerOrder/customerOrderId: must match ^[A-Za-z0-9._-]{1,128}$",
+                        "/customerOrder/businessUnitId: must match ^[A-Za-z0-9._-]{1,128}$",
+                        "/customerOrder/fulfillments/0/fulfillmentId: must match ^[A-Za-z0-9._-]{1,128}$",
+                        "/customerOrder/fulfillments/0/fulfillmentBusinessUnitId: must match ^[A-Za-z0-9._-]{1,128}$");
     }
 
     @Test
     void identifiersMayBeUpTo128Characters() {
-        assertThat(violationsOf(with(minimalOrder(), d -> order(d).put("customerOrderId", "A".repeat(128))))).isEmpty();
+        assertThat(violationsOf(with(minimalOrder(), d -> order(d).put("customerOrderId", "A".repeat(128)))))
+                .isEmpty();
         assertThat(violationsOf(with(minimalOrder(), d -> order(d).put("customerOrderId", "A".repeat(129)))))
-                .extracting(Violation::pointer).containsExactly("/customerOrder/customerOrderId");
+                .extracting(Violation::pointer)
+                .containsExactly("/customerOrder/customerOrderId");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "2026-01-31T10:00:00Z",
-        "2026-01-31T10:00:00.123+01:00",
-        "2026-01-31t10:00:00z",
-        "2026-12-31T23:59:59.999999999-12:00",
-        "2024-02-29T00:00:00+14:00",
-        "2016-12-31T23:59:60Z",
-        "2017-01-01T00:59:60+01:00"
-    })
+    @ValueSource(
+            strings = {
+                "2026-01-31T10:00:00Z",
+                "2026-01-31T10:00:00.123+01:00",
+                "2026-01-31t10:00:00z",
+                "2026-12-31T23:59:59.999999999-12:00",
+                "2024-02-29T00:00:00+14:00",
+                "2016-12-31T23:59:60Z",
+                "2017-01-01T00:59:60+01:00"
+            })
     void acceptsRfc3339DateTimes(String value) {
         assertThat(violationsOf(withOrderStatusTime(value))).isEmpty();
     }
 
     @Test
     void rejectsDateWithoutTime() {
-        assertThat(violationsOf(withOrderStatusTime("2026-01-31"))).containsExactly(
-                new Violation("/customerOrder/status/changedDateTime", "must be an RFC 3339 date-time"));
+        assertThat(violationsOf(withOrderStatusTime("2026-01-31")))
+                .containsExactly(
+                        new Violation("/customerOrder/status/changedDateTime", "must be an RFC 3339 date-time"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "2026-01-31 10:00:00",       // space separator
-        "2026-01-31T10:00:00",       // no offset
-        "2026-01-31T10:00Z",         // no seconds
-        "2026-01-31T10:00:00+0100",  // offset without colon
-        "2026-01-31T10:00:00.Z",     // empty fraction
-        "2026-02-30T10:00:00Z",      // no such day
-        "2025-02-29T10:00:00Z",      // not a leap year
-        "2026-13-01T10:00:00Z",
-        "2026-01-31T24:00:00Z",
-        "2026-01-31T10:60:00Z",
-        "2026-01-31T10:00:00+24:00",
-        "2026-01-31T12:00:60Z",      // leap second not at the end of the UTC day
-        "26-01-31T10:00:00Z",
-        "2026-01-31T10:00:00Z\n",
-        "٢٠٢٦-01-31T10:00:00Z"       // non-ASCII digits
-    })
+    @ValueSource(
+            strings = {
+                "2026-01-31 10:00:00", // space separator
+                "2026-01-31T10:00:00", // no offset
+                "2026-01-31T10:00Z", // no seconds
+                "2026-01-31T10:00:00+0100", // offset without colon
+                "2026-01-31T10:00:00.Z", // empty fraction
+                "2026-02-30T10:00:00Z", // no such day
+                "2025-02-29T10:00:00Z", // not a leap year
+                "2026-13-01T10:00:00Z",
+                "2026-01-31T24:00:00Z",
+                "2026-01-31T10:60:00Z",
+                "2026-01-31T10:00:00+24:00",
+                "2026-01-31T12:00:60Z", // leap second not at the end of the UTC day
+                "26-01-31T10:00:00Z",
+                "2026-01-31T10:00:00Z\n",
+                "٢٠٢٦-01-31T10:00:00Z" // non-ASCII digits
+            })
     void rejectsMalformedDateTimes(String value) {
-        assertThat(violationsOf(withOrderStatusTime(value))).containsExactly(
-                new Violation("/customerOrder/status/changedDateTime", "must be an RFC 3339 date-time"));
+        assertThat(violationsOf(withOrderStatusTime(value)))
+                .containsExactly(
+                        new Violation("/customerOrder/status/changedDateTime", "must be an RFC 3339 date-time"));
     }
 
     @Test
@@ -598,11 +632,13 @@ class OrderDocumentValidatorTest {
             obj(d, "/customerOrder/tenders/0/authorizationData/cardInfo").put("expirationDate", "12/28");
         });
 
-        assertThat(violationsOf(doc)).extracting(Violation::toString).containsExactlyInAnyOrder(
-                "/customerOrder/fulfillments/0/pickupDatetime: must be an RFC 3339 date-time",
-                "/customerOrder/fulfillments/0/lineItems/0/readyForPickupDateTime: must be an RFC 3339 date-time",
-                "/customerOrder/tenders/0/authorizationData/date: must be a string",
-                "/customerOrder/tenders/0/authorizationData/cardInfo/expirationDate: must be an RFC 3339 date-time");
+        assertThat(violationsOf(doc))
+                .extracting(Violation::toString)
+                .containsExactlyInAnyOrder(
+                        "/customerOrder/fulfillments/0/pickupDatetime: must be an RFC 3339 date-time",
+                        "/customerOrder/fulfillments/0/lineItems/0/readyForPickupDateTime: must be an RFC 3339 date-time",
+                        "/customerOrder/tenders/0/authorizationData/date: must be a string",
+                        "/customerOrder/tenders/0/authorizationData/cardInfo/expirationDate: must be an RFC 3339 date-time");
     }
 
     private static ObjectNode withOrderStatusTime(String value) {
@@ -610,50 +646,56 @@ class OrderDocumentValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "ana@example.com",
-        "ana.example+orders@mail.example.org",
-        "o'brien@example.ie",
-        "x@localhost",
-        "\"ana example\"@example.com",
-        "\"a@b\"@example.com",
-        "user_1!#$%&*/=?^`{|}~-@sub-domain.example.co.uk"
-    })
+    @ValueSource(
+            strings = {
+                "ana@example.com",
+                "ana.example+orders@mail.example.org",
+                "o'brien@example.ie",
+                "x@localhost",
+                "\"ana example\"@example.com",
+                "\"a@b\"@example.com",
+                "user_1!#$%&*/=?^`{|}~-@sub-domain.example.co.uk"
+            })
     void acceptsWellFormedEmail(String email) {
         assertThat(violationsOf(withCustomerEmail(email))).isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "ana",
-        "ana@",
-        "@example.com",
-        "ana@@example.com",
-        "ana@example..com",
-        ".ana@example.com",
-        "ana.@example.com",
-        "an..a@example.com",
-        "ana example@example.com",
-        "ana@-example.com",
-        "ana@example-.com",
-        "ana@example.com.",
-        "ana@exa_mple.com",
-        "ana@[192.0.2.1]",
-        "ana(comment)@example.com",
-        "\"unterminated@example.com",
-        "anä@example.com",
-        "ana@example.com\n"
-    })
+    @ValueSource(
+            strings = {
+                "ana",
+                "ana@",
+                "@example.com",
+                "ana@@example.com",
+                "ana@example..com",
+                ".ana@example.com",
+                "ana.@example.com",
+                "an..a@example.com",
+                "ana example@example.com",
+                "ana@-example.com",
+                "ana@example-.com",
+                "ana@example.com.",
+                "ana@exa_mple.com",
+                "ana@[192.0.2.1]",
+                "ana(comment)@example.com",
+                "\"unterminated@example.com",
+                "anä@example.com",
+                "ana@example.com\n"
+            })
     void rejectsMalformedEmail(String email) {
-        assertThat(violationsOf(withCustomerEmail(email))).containsExactly(
-                new Violation("/customerOrder/customer/address/email", "must be a valid email address"));
+        assertThat(violationsOf(withCustomerEmail(email)))
+                .containsExactly(
+                        new Violation("/customerOrder/customer/address/email", "must be a valid email address"));
     }
 
     @Test
     void rejectsOverlongEmailParts() {
-        assertThat(violationsOf(withCustomerEmail("a".repeat(65) + "@example.com"))).hasSize(1);
-        assertThat(violationsOf(withCustomerEmail("ana@" + "a".repeat(64) + ".com"))).hasSize(1);
-        assertThat(violationsOf(withCustomerEmail("a".repeat(64) + "@" + "a".repeat(63) + ".com"))).isEmpty();
+        assertThat(violationsOf(withCustomerEmail("a".repeat(65) + "@example.com")))
+                .hasSize(1);
+        assertThat(violationsOf(withCustomerEmail("ana@" + "a".repeat(64) + ".com")))
+                .hasSize(1);
+        assertThat(violationsOf(withCustomerEmail("a".repeat(64) + "@" + "a".repeat(63) + ".com")))
+                .isEmpty();
     }
 
     private static ObjectNode withCustomerEmail(String email) {
@@ -695,7 +737,9 @@ class OrderDocumentValidatorTest {
         assertThat(disagreements).as("documents judged differently").isEmpty();
         // Guard against a vacuous corpus: it must exercise both verdicts.
         assertThat(schemaValid).as("valid documents in corpus").isGreaterThanOrEqualTo(8);
-        assertThat(corpus.size() - schemaValid).as("invalid documents in corpus").isGreaterThanOrEqualTo(25);
+        assertThat(corpus.size() - schemaValid)
+                .as("invalid documents in corpus")
+                .isGreaterThanOrEqualTo(25);
     }
 
     /**
@@ -733,7 +777,9 @@ class OrderDocumentValidatorTest {
 
         assertThat(disagreements).as("documents judged differently").isEmpty();
         assertThat(pointers).as("values taken apart").hasSizeGreaterThan(150);
-        assertThat(removedButStillValid).as("optional values removed without harm").isGreaterThan(50);
+        assertThat(removedButStillValid)
+                .as("optional values removed without harm")
+                .isGreaterThan(50);
     }
 
     /** Every value below the root, parents before children. */
@@ -792,7 +838,11 @@ class OrderDocumentValidatorTest {
         // ("No suitable validator for id"), so drop it from our in-memory copy.
         schemaNode.remove("id");
         return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-                .getSchema(schemaNode, SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
+                .getSchema(
+                        schemaNode,
+                        SchemaValidatorsConfig.builder()
+                                .formatAssertionsEnabled(true)
+                                .build());
     }
 
     private static JsonNode loadPublicSchema() throws IOException {
@@ -808,14 +858,15 @@ class OrderDocumentValidatorTest {
      * Walks the schema alongside a document and lists every declared property the document leaves out,
      * so "fully populated" is checked rather than claimed.
      */
-    private static void collectUnusedProperties(JsonNode root, JsonNode schema, JsonNode doc, String at,
-                                                List<String> unused) {
+    private static void collectUnusedProperties(
+            JsonNode root, JsonNode schema, JsonNode doc, String at, List<String> unused) {
         JsonNode resolved = schema;
         while (resolved.has("$ref")) {
             resolved = root.at(resolved.get("$ref").asText().substring(1));
         }
         if (resolved.has("properties") && doc.isObject()) {
-            for (Map.Entry<String, JsonNode> property : resolved.get("properties").properties()) {
+            for (Map.Entry<String, JsonNode> property :
+                    resolved.get("properties").properties()) {
                 JsonNode value = doc.get(property.getKey());
                 if (value == null) {
                     unused.add(at + "/" + property.getKey());
@@ -851,11 +902,15 @@ class OrderDocumentValidatorTest {
             obj(d, "/customerOrder/tenders/0/authorizationData").putObject("cardInfo");
         }));
         c.put("store delivery with business unit", with(minimalOrder(), d -> obj(d, "/customerOrder/fulfillments/0")
-                .put("fulfillmentMethod", "HOME_DELIVERY_FROM_STORE").put("fulfillmentBusinessUnitId", "S1")));
+                .put("fulfillmentMethod", "HOME_DELIVERY_FROM_STORE")
+                .put("fulfillmentBusinessUnitId", "S1")));
         c.put("integer, decimal, negative and exponent numbers", with(minimalOrder(), d -> {
             obj(d, "/customerOrder/items/0/quantity").put("value", -2);
-            obj(d, "/customerOrder/items/0").set("unitPrice", JsonNodeFactory.instance.numberNode(new BigDecimal("1E+3")));
-            obj(d, "/customerOrder/fulfillments/0/lineItems/0").put("orderedQuantity", 0.5).put("quantity", 0L);
+            obj(d, "/customerOrder/items/0")
+                    .set("unitPrice", JsonNodeFactory.instance.numberNode(new BigDecimal("1E+3")));
+            obj(d, "/customerOrder/fulfillments/0/lineItems/0")
+                    .put("orderedQuantity", 0.5)
+                    .put("quantity", 0L);
         }));
         c.put("several items and fulfilments", with(fullOrder(), d -> {
             ArrayNode items = (ArrayNode) order(d).get("items");
@@ -863,9 +918,10 @@ class OrderDocumentValidatorTest {
             ArrayNode fulfilments = (ArrayNode) order(d).get("fulfillments");
             fulfilments.add(minimalOrder().at("/customerOrder/fulfillments/0").deepCopy());
         }));
-        c.put("every order status", with(minimalOrder(), d -> obj(d, "/customerOrder/status").put("status", "FULFILLED")));
-        c.put("order code with allowed letters", with(fullOrder(), d ->
-                obj(d, "/customerOrder/fulfillments/0").put("orderCode", "C0AHJKZ")));
+        c.put("every order status", with(minimalOrder(), d -> obj(d, "/customerOrder/status")
+                .put("status", "FULFILLED")));
+        c.put("order code with allowed letters", with(fullOrder(), d -> obj(d, "/customerOrder/fulfillments/0")
+                .put("orderCode", "C0AHJKZ")));
 
         // Wrong root
         c.put("root without customerOrder", JSON.createObjectNode());
@@ -876,62 +932,75 @@ class OrderDocumentValidatorTest {
         // Missing required
         c.put("missing customerOrderId", with(minimalOrder(), d -> order(d).remove("customerOrderId")));
         c.put("missing fulfillments", with(minimalOrder(), d -> order(d).remove("fulfillments")));
-        c.put("missing unitPrice", with(minimalOrder(), d -> obj(d, "/customerOrder/items/0").remove("unitPrice")));
-        c.put("missing discountText", with(fullOrder(), d ->
-                obj(d, "/customerOrder/items/0/unitDiscounts/0").remove("discountText")));
-        c.put("missing external id provider", with(fullOrder(), d ->
-                obj(d, "/customerOrder/externalCustomerOrderIds/0").remove("providerName")));
-        c.put("missing authorization amount", with(fullOrder(), d ->
-                obj(d, "/customerOrder/tenders/0/authorizationData").remove("amount")));
-        c.put("missing postalCode", with(fullOrder(), d ->
-                obj(d, "/customerOrder/customer/address").remove("postalCode")));
-        c.put("missing orderedQuantity", with(minimalOrder(), d ->
-                obj(d, "/customerOrder/fulfillments/0/lineItems/0").remove("orderedQuantity")));
-        c.put("missing gift card action", with(fullOrder(), d ->
-                obj(d, "/customerOrder/tenders/0/authorizationData/giftCardInfo").remove("giftCardActionType")));
-        c.put("missing loyalty customer id", with(fullOrder(), d ->
-                obj(d, "/customerOrder/loyalty").remove("loyaltyCustomerId")));
+        c.put("missing unitPrice", with(minimalOrder(), d -> obj(d, "/customerOrder/items/0")
+                .remove("unitPrice")));
+        c.put("missing discountText", with(fullOrder(), d -> obj(d, "/customerOrder/items/0/unitDiscounts/0")
+                .remove("discountText")));
+        c.put("missing external id provider", with(fullOrder(), d -> obj(d, "/customerOrder/externalCustomerOrderIds/0")
+                .remove("providerName")));
+        c.put("missing authorization amount", with(fullOrder(), d -> obj(
+                        d, "/customerOrder/tenders/0/authorizationData")
+                .remove("amount")));
+        c.put("missing postalCode", with(fullOrder(), d -> obj(d, "/customerOrder/customer/address")
+                .remove("postalCode")));
+        c.put("missing orderedQuantity", with(minimalOrder(), d -> obj(d, "/customerOrder/fulfillments/0/lineItems/0")
+                .remove("orderedQuantity")));
+        c.put("missing gift card action", with(fullOrder(), d -> obj(
+                        d, "/customerOrder/tenders/0/authorizationData/giftCardInfo")
+                .remove("giftCardActionType")));
+        c.put("missing loyalty customer id", with(fullOrder(), d -> obj(d, "/customerOrder/loyalty")
+                .remove("loyaltyCustomerId")));
 
         // Unknown fields
         c.put("unknown field in order", with(minimalOrder(), d -> order(d).put("colour", "blue")));
-        c.put("unknown field in quantity", with(minimalOrder(), d ->
-                obj(d, "/customerOrder/items/0/quantity").put("precision", 2)));
-        c.put("unknown field in fulfilment line status", with(minimalOrder(), d ->
-                obj(d, "/customerOrder/fulfillments/0/lineItems/0/status").put("reason", "x")));
-        c.put("unknown field in provider info", with(fullOrder(), d ->
-                obj(d, "/customerOrder/tenders/0/authorizationData/providerInfo").put("region", "EU")));
+        c.put("unknown field in quantity", with(minimalOrder(), d -> obj(d, "/customerOrder/items/0/quantity")
+                .put("precision", 2)));
+        c.put("unknown field in fulfilment line status", with(minimalOrder(), d -> obj(
+                        d, "/customerOrder/fulfillments/0/lineItems/0/status")
+                .put("reason", "x")));
+        c.put("unknown field in provider info", with(fullOrder(), d -> obj(
+                        d, "/customerOrder/tenders/0/authorizationData/providerInfo")
+                .put("region", "EU")));
 
         // Bad enums
-        c.put("bad order status", with(minimalOrder(), d -> obj(d, "/customerOrder/status").put("status", "SHIPPED")));
-        c.put("bad unit of measure", with(minimalOrder(), d ->
-                obj(d, "/customerOrder/items/0/quantity").put("unitOfMeasure", "PCS")));
-        c.put("bad reward type", with(fullOrder(), d ->
-                obj(d, "/customerOrder/items/0/unitDiscounts/0").put("rewardType", "BOGO")));
-        c.put("bad fulfilment method", with(minimalOrder(), d ->
-                obj(d, "/customerOrder/fulfillments/0").put("fulfillmentMethod", "DRONE")));
-        c.put("bad transaction type", with(fullOrder(), d ->
-                obj(d, "/customerOrder/tenders/0/authorizationData").put("transactionType", "VOID")));
-        c.put("enum given as number", with(minimalOrder(), d -> obj(d, "/customerOrder/status").put("status", 1)));
+        c.put("bad order status", with(minimalOrder(), d -> obj(d, "/customerOrder/status")
+                .put("status", "SHIPPED")));
+        c.put("bad unit of measure", with(minimalOrder(), d -> obj(d, "/customerOrder/items/0/quantity")
+                .put("unitOfMeasure", "PCS")));
+        c.put("bad reward type", with(fullOrder(), d -> obj(d, "/customerOrder/items/0/unitDiscounts/0")
+                .put("rewardType", "BOGO")));
+        c.put("bad fulfilment method", with(minimalOrder(), d -> obj(d, "/customerOrder/fulfillments/0")
+                .put("fulfillmentMethod", "DRONE")));
+        c.put("bad transaction type", with(fullOrder(), d -> obj(d, "/customerOrder/tenders/0/authorizationData")
+                .put("transactionType", "VOID")));
+        c.put("enum given as number", with(minimalOrder(), d -> obj(d, "/customerOrder/status")
+                .put("status", 1)));
 
         // Bad patterns
         c.put("lower-case currency", with(minimalOrder(), d -> order(d).put("currencyId", "eur")));
-        c.put("three-letter country", with(fullOrder(), d ->
-                obj(d, "/customerOrder/customer/address").put("countryCode", "DEU")));
-        c.put("short order code", with(fullOrder(), d -> obj(d, "/customerOrder/fulfillments/0").put("orderCode", "C12345")));
-        c.put("order code with excluded letter", with(fullOrder(), d ->
-                obj(d, "/customerOrder/fulfillments/0").put("orderCode", "C12345O")));
+        c.put("three-letter country", with(fullOrder(), d -> obj(d, "/customerOrder/customer/address")
+                .put("countryCode", "DEU")));
+        c.put("short order code", with(fullOrder(), d -> obj(d, "/customerOrder/fulfillments/0")
+                .put("orderCode", "C12345")));
+        c.put("order code with excluded letter", with(fullOrder(), d -> obj(d, "/customerOrder/fulfillments/0")
+                .put("orderCode", "C12345O")));
 
         // Wrong types
-        c.put("quantity as string", with(minimalOrder(), d -> obj(d, "/customerOrder/items/0/quantity").put("value", "2")));
-        c.put("amount as string", with(fullOrder(), d -> obj(d, "/customerOrder/tenders/0").put("amount", "44.90")));
+        c.put("quantity as string", with(minimalOrder(), d -> obj(d, "/customerOrder/items/0/quantity")
+                .put("value", "2")));
+        c.put("amount as string", with(fullOrder(), d -> obj(d, "/customerOrder/tenders/0")
+                .put("amount", "44.90")));
         c.put("boolean as string", with(minimalOrder(), d -> order(d).put("isReadOnly", "true")));
-        c.put("line id as number", with(minimalOrder(), d -> obj(d, "/customerOrder/items/0").put("lineItemId", 1)));
+        c.put("line id as number", with(minimalOrder(), d -> obj(d, "/customerOrder/items/0")
+                .put("lineItemId", 1)));
         c.put("items as object", with(minimalOrder(), d -> order(d).putObject("items")));
         c.put("status as string", with(minimalOrder(), d -> order(d).put("status", "CREATED")));
-        c.put("number in string array", with(fullOrder(), d ->
-                ((ArrayNode) obj(d, "/customerOrder/items/0").get("depositAndFeeRuleIds")).add(7)));
+        c.put("number in string array", with(fullOrder(), d -> ((ArrayNode)
+                        obj(d, "/customerOrder/items/0").get("depositAndFeeRuleIds"))
+                .add(7)));
         c.put("null optional string", with(minimalOrder(), d -> order(d).putNull("cartName")));
-        c.put("null required number", with(minimalOrder(), d -> obj(d, "/customerOrder/items/0").putNull("unitPrice")));
+        c.put("null required number", with(minimalOrder(), d -> obj(d, "/customerOrder/items/0")
+                .putNull("unitPrice")));
 
         return c;
     }

@@ -14,14 +14,18 @@ class OrderSearchCriteriaTest {
     @Test
     void noBodyMeansNoFiltersAndTheDefaultPage() {
         OrderSearchCriteria c = OrderSearchCriteria.parse("S1", null);
-        assertThat(c).isEqualTo(new OrderSearchCriteria(
-                "S1", null, null, null, null, null, null, null, null, null, null, 0, 20));
+        assertThat(c)
+                .isEqualTo(new OrderSearchCriteria(
+                        "S1", null, null, null, null, null, null, null, null, null, null, 0, 20));
         assertThat(OrderSearchCriteria.parse("S1", OrderJson.parse("{}"))).isEqualTo(c);
     }
 
     @Test
     void valuesAreNormalisedAsTheStoredOnesWere() {
-        OrderSearchCriteria c = OrderSearchCriteria.parse("S1", OrderJson.parse("""
+        OrderSearchCriteria c = OrderSearchCriteria.parse(
+                "S1",
+                OrderJson.parse(
+                        """
                 {"customerId": "C-1", "orderCode": " c1a2b3c ", "customerName": "  Anna L ",
                  "email": " Anna@Example.TEST ", "phone": " +46 70 EXT 1 ", "status": ["CREATED", "CREATED"],
                  "fulfillmentMethod": ["PICKUP_IN_STORE"], "fulfillmentStatus": ["READY_FOR_PICKUP", "FULFILLED"],
@@ -44,22 +48,33 @@ class OrderSearchCriteriaTest {
 
     @Test
     void everyViolationIsNamedWithItsPointer() {
-        ProblemException problem = catchThrowableOfType(ProblemException.class, () -> OrderSearchCriteria.parse(
-                "S 1",
-                OrderJson.parse("""
+        ProblemException problem = catchThrowableOfType(
+                ProblemException.class,
+                () -> OrderSearchCriteria.parse(
+                        "S 1",
+                        OrderJson.parse(
+                                """
                         {"a/b": 1, "phone": 7, "orderCode": "", "fulfillmentStatus": [], "status": "CREATED",
                          "changedFrom": "2026-03-01T10:00:00", "page": {"take": 0}}
                         """)));
         assertThat(problem.status()).isEqualTo(400);
-        assertThat(problem.errors()).extracting(Violation::pointer).containsExactlyInAnyOrder(
-                "/path/bu", "/a~1b", "/phone", "/orderCode", "/fulfillmentStatus", "/status", "/changedFrom",
-                "/page/take");
+        assertThat(problem.errors())
+                .extracting(Violation::pointer)
+                .containsExactlyInAnyOrder(
+                        "/path/bu",
+                        "/a~1b",
+                        "/phone",
+                        "/orderCode",
+                        "/fulfillmentStatus",
+                        "/status",
+                        "/changedFrom",
+                        "/page/take");
     }
 
     @Test
     void aBodyThatIsNotAnObjectIsRefusedAsAWhole() {
-        ProblemException problem =
-                catchThrowableOfType(ProblemException.class, () -> OrderSearchCriteria.parse("S1", OrderJson.parse("[]")));
+        ProblemException problem = catchThrowableOfType(
+                ProblemException.class, () -> OrderSearchCriteria.parse("S1", OrderJson.parse("[]")));
         assertThat(problem.errors()).containsExactly(new Violation("", "must be a JSON object"));
     }
 
@@ -70,7 +85,8 @@ class OrderSearchCriteriaTest {
 
     @Test
     void fulfilmentFiltersBecomeSearchKeysOfOneFulfilmentWhenBothAreGiven() {
-        assertThat(OrderSearchRepository.SearchKeys.fulfillment("t", null, null)).isEmpty();
+        assertThat(OrderSearchRepository.SearchKeys.fulfillment("t", null, null))
+                .isEmpty();
         assertThat(OrderSearchRepository.SearchKeys.fulfillment("t", List.of("PICKUP_IN_STORE"), null))
                 .containsExactly("t/fm/PICKUP_IN_STORE");
         assertThat(OrderSearchRepository.SearchKeys.fulfillment("t", null, List.of("CREATED", "FULFILLED")))

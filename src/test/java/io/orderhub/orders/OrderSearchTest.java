@@ -119,7 +119,9 @@ class OrderSearchTest {
         assertThat(ids(search("S1", "{}"))).containsExactly(x, w, p);
         assertThat(ids(search("S2", "{}"))).containsExactly(x, w, r, p);
         assertThat(ids(search("S3", "{}"))).containsExactly(d, x, w);
-        assertThat(ids(search("S9", "{}"))).as("a store with no orders of its own").containsExactly(x, w);
+        assertThat(ids(search("S9", "{}")))
+                .as("a store with no orders of its own")
+                .containsExactly(x, w);
     }
 
     @Test
@@ -131,16 +133,17 @@ class OrderSearchTest {
         putAndAwait(tenantKey, "S1", id, doc);
         assertThat(ids(search(tenantKey, "S1", "{}"))).as("placed at S1").containsExactly(id);
         assertThat(ids(search(tenantKey, "S2", "{}"))).as("picked up at S2").containsExactly(id);
-        assertThat(ids(search(tenantKey, "S3", "{}"))).as("nothing to do with S3").isEmpty();
+        assertThat(ids(search(tenantKey, "S3", "{}")))
+                .as("nothing to do with S3")
+                .isEmpty();
 
-        ObjectNode fulfilled = OrderDocs.withoutFulfillments(
-                OrderDocs.withCustomer(
-                        OrderDocs.order(id, "S1", "FULFILLED", "2026-03-02T10:00:00Z", "v2"), ANNA, ANNA_NAME));
+        ObjectNode fulfilled = OrderDocs.withoutFulfillments(OrderDocs.withCustomer(
+                OrderDocs.order(id, "S1", "FULFILLED", "2026-03-02T10:00:00Z", "v2"), ANNA, ANNA_NAME));
         OrderDocs.addFulfillment(fulfilled, "F1", "PICKUP_IN_STORE", "S2", "FULFILLED", null, null, null);
         Hub.Answer put = hub.send("PUT", path("S1", id), tenantKey, fulfilled.toString());
         assertThat(put.status()).as("PUT %s", put).isEqualTo(202);
-        Hub.await(WAIT, "order " + id + " found through S3 once fulfilled",
-                () -> ids(search(tenantKey, "S3", "{}")).contains(id));
+        Hub.await(WAIT, "order " + id + " found through S3 once fulfilled", () -> ids(search(tenantKey, "S3", "{}"))
+                .contains(id));
         assertThat(only(search(tenantKey, "S3", "{}")).get("status").asText()).isEqualTo("FULFILLED");
     }
 
@@ -158,7 +161,10 @@ class OrderSearchTest {
             assertThat(ids(search("S2", body))).as("search %s", body).isSubsetOf(ours);
         }
         JsonNode theirs = search(otherTenantKey, "S2", "{\"customerId\": \"" + ANNA + "\"}");
-        assertThat(ids(theirs)).as("the other tenant sees only its own").hasSize(1).doesNotContainAnyElementsOf(ours);
+        assertThat(ids(theirs))
+                .as("the other tenant sees only its own")
+                .hasSize(1)
+                .doesNotContainAnyElementsOf(ours);
     }
 
     // ------------------------------------------------------------------ each filter
@@ -167,8 +173,10 @@ class OrderSearchTest {
     void customerIdIsExact() {
         assertThat(ids(search("S2", "{\"customerId\": \"" + ANNA + "\"}"))).containsExactly(r, p);
         assertThat(ids(search("S1", "{\"customerId\": \"" + ANNA + "\"}"))).containsExactly(p);
-        assertThat(ids(search("S2", "{\"customerId\": \"" + ANNA.toLowerCase(Locale.ROOT) + "\"}"))).isEmpty();
-        assertThat(ids(search("S2", "{\"customerId\": \"" + ANNA.substring(0, 9) + "\"}"))).isEmpty();
+        assertThat(ids(search("S2", "{\"customerId\": \"" + ANNA.toLowerCase(Locale.ROOT) + "\"}")))
+                .isEmpty();
+        assertThat(ids(search("S2", "{\"customerId\": \"" + ANNA.substring(0, 9) + "\"}")))
+                .isEmpty();
     }
 
     @Test
@@ -177,62 +185,84 @@ class OrderSearchTest {
         assertThat(ids(search("S1", "{\"orderCode\": \"" + pickupCode.toLowerCase(Locale.ROOT) + "\"}")))
                 .as("codes are read out at the counter; case does not matter")
                 .containsExactly(p);
-        assertThat(ids(search("S3", "{\"orderCode\": \"" + pickupCode + "\"}"))).as("not visible to S3").isEmpty();
+        assertThat(ids(search("S3", "{\"orderCode\": \"" + pickupCode + "\"}")))
+                .as("not visible to S3")
+                .isEmpty();
     }
 
     @Test
     void statusMatchesAnyListedOrderStatus() {
         assertThat(ids(search("S2", "{\"status\": [\"CREATED\"]}"))).containsExactly(p);
-        assertThat(ids(search("S2", "{\"status\": [\"CREATED\", \"IN_PROGRESS\"]}"))).containsExactly(x, r, p);
+        assertThat(ids(search("S2", "{\"status\": [\"CREATED\", \"IN_PROGRESS\"]}")))
+                .containsExactly(x, r, p);
         assertThat(ids(search("S2", "{\"status\": [\"FULFILLED\"]}"))).containsExactly(w);
         assertThat(ids(search("S2", "{\"status\": [\"CANCELLED\"]}"))).isEmpty();
     }
 
     @Test
     void fulfillmentStatusAndMethodMatchAnyFulfilmentAndTogetherTheSameOne() {
-        assertThat(ids(search("S2", "{\"fulfillmentStatus\": [\"READY_FOR_PICKUP\"]}"))).containsExactly(r);
+        assertThat(ids(search("S2", "{\"fulfillmentStatus\": [\"READY_FOR_PICKUP\"]}")))
+                .containsExactly(r);
         assertThat(ids(search("S2", "{\"fulfillmentStatus\": [\"READY_FOR_PICKUP\", \"FULFILLED\"]}")))
                 .containsExactly(x, w, r);
-        assertThat(ids(search("S2", "{\"fulfillmentMethod\": [\"HOME_DELIVERY_FROM_WAREHOUSE\"]}"))).containsExactly(x, w);
-        assertThat(ids(search("S3", "{\"fulfillmentMethod\": [\"HOME_DELIVERY_FROM_STORE\"]}"))).containsExactly(d);
+        assertThat(ids(search("S2", "{\"fulfillmentMethod\": [\"HOME_DELIVERY_FROM_WAREHOUSE\"]}")))
+                .containsExactly(x, w);
+        assertThat(ids(search("S3", "{\"fulfillmentMethod\": [\"HOME_DELIVERY_FROM_STORE\"]}")))
+                .containsExactly(d);
         // X has a CREATED pickup and a FULFILLED warehouse delivery, but no fulfilled pickup
-        assertThat(ids(search("S2",
+        assertThat(ids(search(
+                        "S2",
                         "{\"fulfillmentMethod\": [\"PICKUP_IN_STORE\"], \"fulfillmentStatus\": [\"FULFILLED\"]}")))
                 .isEmpty();
-        assertThat(ids(search("S2",
-                        "{\"fulfillmentMethod\": [\"HOME_DELIVERY_FROM_WAREHOUSE\"], \"fulfillmentStatus\": [\"FULFILLED\"]}")))
+        assertThat(
+                        ids(
+                                search(
+                                        "S2",
+                                        "{\"fulfillmentMethod\": [\"HOME_DELIVERY_FROM_WAREHOUSE\"], \"fulfillmentStatus\": [\"FULFILLED\"]}")))
                 .containsExactly(x, w);
-        assertThat(ids(search("S1",
-                        "{\"fulfillmentMethod\": [\"PICKUP_IN_STORE\"], \"fulfillmentStatus\": [\"CREATED\", \"READY_FOR_PICKUP\"]}")))
+        assertThat(
+                        ids(
+                                search(
+                                        "S1",
+                                        "{\"fulfillmentMethod\": [\"PICKUP_IN_STORE\"], \"fulfillmentStatus\": [\"CREATED\", \"READY_FOR_PICKUP\"]}")))
                 .containsExactly(x, p);
     }
 
     @Test
     void customerNameIsACaseInsensitiveSubstring() {
-        assertThat(ids(search("S2", "{\"customerName\": \"" + ANNA_NAME + "\"}"))).containsExactly(r, p);
+        assertThat(ids(search("S2", "{\"customerName\": \"" + ANNA_NAME + "\"}")))
+                .containsExactly(r, p);
         assertThat(ids(search("S2", "{\"customerName\": \"NDQVIST-" + RUN.toUpperCase(Locale.ROOT) + "\"}")))
                 .containsExactly(r, p);
         assertThat(ids(search("S2", "{\"customerName\": \"  anna lindqvist-" + RUN + " \"}")))
                 .as("surrounding blanks are not part of the name")
                 .containsExactly(r, p);
-        assertThat(ids(search("S1", "{\"customerName\": \"lindqvist-" + RUN + "\"}"))).containsExactly(p);
+        assertThat(ids(search("S1", "{\"customerName\": \"lindqvist-" + RUN + "\"}")))
+                .containsExactly(p);
         assertThat(ids(search("S2", "{\"customerName\": \"-" + RUN + "\"}"))).containsExactly(x, w, r, p);
-        assertThat(ids(search("S2", "{\"customerName\": \"%" + RUN + "\"}"))).as("% is a character, not a wildcard")
+        assertThat(ids(search("S2", "{\"customerName\": \"%" + RUN + "\"}")))
+                .as("% is a character, not a wildcard")
                 .isEmpty();
-        assertThat(ids(search("S2", "{\"customerName\": \"Anna_Lindqvist\"}"))).as("_ is a character, not a wildcard")
+        assertThat(ids(search("S2", "{\"customerName\": \"Anna_Lindqvist\"}")))
+                .as("_ is a character, not a wildcard")
                 .isEmpty();
     }
 
     @Test
     void emailAndPhoneMatchTheDeliveryAddressesTrimmedAndLowerCased() {
         assertThat(ids(search("S2", "{\"email\": \"" + ANNA_EMAIL + "\"}"))).containsExactly(p);
-        assertThat(ids(search("S2", "{\"email\": \"  " + ANNA_EMAIL.toUpperCase(Locale.ROOT) + " \"}"))).containsExactly(p);
-        assertThat(ids(search("S2", "{\"email\": \"" + ANNA_EMAIL.substring(1) + "\"}"))).as("exact, not a substring")
+        assertThat(ids(search("S2", "{\"email\": \"  " + ANNA_EMAIL.toUpperCase(Locale.ROOT) + " \"}")))
+                .containsExactly(p);
+        assertThat(ids(search("S2", "{\"email\": \"" + ANNA_EMAIL.substring(1) + "\"}")))
+                .as("exact, not a substring")
                 .isEmpty();
-        assertThat(ids(search("S2", "{\"phone\": \" " + ANNA_PHONE.toLowerCase(Locale.ROOT) + "  \"}"))).containsExactly(p);
-        assertThat(ids(search("S2", "{\"phone\": \"" + ANNA_PHONE.toUpperCase(Locale.ROOT) + "\"}"))).containsExactly(p);
+        assertThat(ids(search("S2", "{\"phone\": \" " + ANNA_PHONE.toLowerCase(Locale.ROOT) + "  \"}")))
+                .containsExactly(p);
+        assertThat(ids(search("S2", "{\"phone\": \"" + ANNA_PHONE.toUpperCase(Locale.ROOT) + "\"}")))
+                .containsExactly(p);
         // returns in any store: a fulfilled warehouse order is found by its email from a store that never saw it
-        assertThat(ids(search("S3", "{\"email\": \"" + PER_EMAIL.toUpperCase(Locale.ROOT) + "\"}"))).containsExactly(w);
+        assertThat(ids(search("S3", "{\"email\": \"" + PER_EMAIL.toUpperCase(Locale.ROOT) + "\"}")))
+                .containsExactly(w);
     }
 
     @Test
@@ -246,22 +276,30 @@ class OrderSearchTest {
         assertThat(ids(search("S2", "{\"changedTo\": \"" + second + "\"}"))).containsExactly(r, p);
         assertThat(ids(search("S2", "{\"changedFrom\": \"" + third + "\", \"changedTo\": \"" + newest + "\"}")))
                 .containsExactly(w, r);
-        assertThat(ids(search("S2", "{\"changedFrom\": \"2000-01-01T00:00:00+02:00\"}"))).containsExactly(x, w, r, p);
-        assertThat(ids(search("S2", "{\"changedTo\": \"2000-01-01T00:00:00Z\"}"))).isEmpty();
+        assertThat(ids(search("S2", "{\"changedFrom\": \"2000-01-01T00:00:00+02:00\"}")))
+                .containsExactly(x, w, r, p);
+        assertThat(ids(search("S2", "{\"changedTo\": \"2000-01-01T00:00:00Z\"}")))
+                .isEmpty();
     }
 
     @Test
     void filtersCombineWithAnd() {
         assertThat(ids(search("S2", "{\"customerId\": \"" + ANNA + "\", \"status\": [\"IN_PROGRESS\"]}")))
                 .containsExactly(r);
-        assertThat(ids(search("S2",
-                        "{\"customerName\": \"lindqvist\", \"fulfillmentStatus\": [\"CREATED\"], \"customerId\": \"" + ANNA + "\"}")))
+        assertThat(ids(search(
+                        "S2",
+                        "{\"customerName\": \"lindqvist\", \"fulfillmentStatus\": [\"CREATED\"], \"customerId\": \""
+                                + ANNA + "\"}")))
                 .containsExactly(p);
-        assertThat(ids(search("S2", "{\"email\": \"" + ANNA_EMAIL + "\", \"orderCode\": \"" + pickupCode
-                        + "\", \"phone\": \"" + ANNA_PHONE + "\", \"fulfillmentMethod\": [\"PICKUP_IN_STORE\"]}")))
+        assertThat(ids(search(
+                        "S2",
+                        "{\"email\": \"" + ANNA_EMAIL + "\", \"orderCode\": \"" + pickupCode + "\", \"phone\": \""
+                                + ANNA_PHONE + "\", \"fulfillmentMethod\": [\"PICKUP_IN_STORE\"]}")))
                 .containsExactly(p);
-        assertThat(ids(search("S2", "{\"email\": \"" + ANNA_EMAIL + "\", \"status\": [\"IN_PROGRESS\"]}"))).isEmpty();
-        assertThat(ids(search("S2", "{\"customerId\": \"" + PER + "\", \"customerName\": \"Anna\"}"))).isEmpty();
+        assertThat(ids(search("S2", "{\"email\": \"" + ANNA_EMAIL + "\", \"status\": [\"IN_PROGRESS\"]}")))
+                .isEmpty();
+        assertThat(ids(search("S2", "{\"customerId\": \"" + PER + "\", \"customerName\": \"Anna\"}")))
+                .isEmpty();
         String newest = items(search("S2", "{}")).get(0).get("changedDateTime").asText();
         assertThat(ids(search("S2", "{\"customerId\": \"" + KARIN + "\", \"changedFrom\": \"" + newest + "\"}")))
                 .containsExactly(x);
@@ -287,8 +325,8 @@ class OrderSearchTest {
         assertPage(search("S2", "{\"page\": {\"take\": 200}}"), 0, 200, 4, false);
 
         List<JsonNode> all = items(search("S2", "{}"));
-        Comparator<JsonNode> documentedOrder = Comparator
-                .comparing((JsonNode o) -> Instant.parse(o.get("changedDateTime").asText()), Comparator.reverseOrder())
+        Comparator<JsonNode> documentedOrder = Comparator.comparing(
+                        (JsonNode o) -> Instant.parse(o.get("changedDateTime").asText()), Comparator.reverseOrder())
                 .thenComparing(o -> o.get("customerOrderId").asText());
         assertThat(all).as("most recently changed first, then by id").isSortedAccordingTo(documentedOrder);
     }
@@ -308,7 +346,9 @@ class OrderSearchTest {
             OrderSearchRepository.Page walked = repository.search(tenant, criteria, 0);
             OrderSearchRepository.Page sorted = repository.search(tenant, criteria, Long.MAX_VALUE);
             assertThat(walked).as("search %s", body).isEqualTo(sorted);
-            assertThat(walked.orders().stream().map(OrderSearchRepository.FoundOrder::customerOrderId).toList())
+            assertThat(walked.orders().stream()
+                            .map(OrderSearchRepository.FoundOrder::customerOrderId)
+                            .toList())
                     .as("search %s", body)
                     .isEqualTo(ids(search("S2", body)));
         }
@@ -329,19 +369,39 @@ class OrderSearchTest {
         assertThat(answer.get("page").fieldNames()).toIterable().containsExactly("skip", "take", "total", "hasMore");
         for (JsonNode item : items(answer)) {
             assertNoNulls(item, "/customerOrders/" + item.get("customerOrderId").asText());
-            assertThat(item.fieldNames()).toIterable()
-                    .isSubsetOf("customerOrderId", "businessUnitId", "customerId", "customerName", "status",
-                            "changedDateTime", "fulfillments", "flags")
-                    .contains("customerOrderId", "businessUnitId", "customerId", "status", "changedDateTime",
-                            "fulfillments", "flags");
+            assertThat(item.fieldNames())
+                    .toIterable()
+                    .isSubsetOf(
+                            "customerOrderId",
+                            "businessUnitId",
+                            "customerId",
+                            "customerName",
+                            "status",
+                            "changedDateTime",
+                            "fulfillments",
+                            "flags")
+                    .contains(
+                            "customerOrderId",
+                            "businessUnitId",
+                            "customerId",
+                            "status",
+                            "changedDateTime",
+                            "fulfillments",
+                            "flags");
             // the hub's change time, in UTC, not the document's 2026-03-01T10:00:00Z
             String changed = item.get("changedDateTime").asText();
             assertThat(changed).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z");
             assertThat(Instant.parse(changed)).isBetween(seededFrom.minusSeconds(5), seededTo.plusSeconds(5));
             assertThat(item.get("flags").isArray()).isTrue();
             for (JsonNode f : item.get("fulfillments")) {
-                assertThat(f.fieldNames()).toIterable()
-                        .isSubsetOf("fulfillmentId", "fulfillmentMethod", "fulfillmentBusinessUnitId", "status", "orderCode")
+                assertThat(f.fieldNames())
+                        .toIterable()
+                        .isSubsetOf(
+                                "fulfillmentId",
+                                "fulfillmentMethod",
+                                "fulfillmentBusinessUnitId",
+                                "status",
+                                "orderCode")
                         .contains("fulfillmentId", "fulfillmentMethod", "status");
             }
         }
@@ -360,11 +420,16 @@ class OrderSearchTest {
         assertThat(split.get("customerName").asText()).isEqualTo("Karin Nilsson-" + RUN);
         assertThat(split.get("fulfillments").get(1).toString())
                 .as("a warehouse fulfilment has neither owner store nor order code")
-                .isEqualTo("{\"fulfillmentId\":\"F2\",\"fulfillmentMethod\":\"HOME_DELIVERY_FROM_WAREHOUSE\",\"status\":\"FULFILLED\"}");
+                .isEqualTo(
+                        "{\"fulfillmentId\":\"F2\",\"fulfillmentMethod\":\"HOME_DELIVERY_FROM_WAREHOUSE\",\"status\":\"FULFILLED\"}");
 
         JsonNode pickup = only(search("S2", "{\"orderCode\": \"" + pickupCode + "\"}"));
         assertThat(pickup.get("fulfillments").get(0).get("orderCode").asText()).isEqualTo(pickupCode);
-        assertThat(pickup.get("fulfillments").get(0).get("fulfillmentBusinessUnitId").asText()).isEqualTo("S2");
+        assertThat(pickup.get("fulfillments")
+                        .get(0)
+                        .get("fulfillmentBusinessUnitId")
+                        .asText())
+                .isEqualTo("S2");
         assertThat(pickup.get("businessUnitId").asText()).isEqualTo("S1");
         assertThat(pickup.get("flags")).isEmpty();
     }
@@ -373,7 +438,11 @@ class OrderSearchTest {
 
     @Test
     void everyViolationIsNamedInOneProblem() {
-        Hub.Answer a = hub.send("POST", searchPath("S2"), key, """
+        Hub.Answer a = hub.send(
+                "POST",
+                searchPath("S2"),
+                key,
+                """
                 {"customerId": 42, "colour": "red", "status": ["CREATED", "DONE"], "fulfillmentMethod": "PICKUP_IN_STORE",
                  "changedFrom": "yesterday", "changedTo": "2026-03-01T10:00", "page": {"skip": -1, "take": 201, "size": 5}}
                 """);
@@ -382,17 +451,20 @@ class OrderSearchTest {
         JsonNode problem = a.json();
         assertThat(problem.get("type").asText()).isEqualTo("urn:orderhub:problem:validation");
         assertThat(problem.get("status").asInt()).isEqualTo(400);
-        assertThat(errors(problem)).containsOnly(
-                Map.entry("/customerId", "must be a string"),
-                Map.entry("/colour", "is not allowed (unknown field)"),
-                Map.entry("/status/1", "must be one of CREATED, IN_PROGRESS, CANCELLED, FULFILLED"),
-                Map.entry("/fulfillmentMethod", "must be an array of values; each must be one of PICKUP_IN_STORE, "
-                        + "HOME_DELIVERY_FROM_STORE, HOME_DELIVERY_FROM_WAREHOUSE"),
-                Map.entry("/changedFrom", "must be an RFC 3339 date-time, e.g. 2026-03-01T10:00:00Z"),
-                Map.entry("/changedTo", "must be an RFC 3339 date-time, e.g. 2026-03-01T10:00:00Z"),
-                Map.entry("/page/skip", "must be an integer of at least 0"),
-                Map.entry("/page/take", "must be an integer from 1 to 200"),
-                Map.entry("/page/size", "is not allowed (unknown field)"));
+        assertThat(errors(problem))
+                .containsOnly(
+                        Map.entry("/customerId", "must be a string"),
+                        Map.entry("/colour", "is not allowed (unknown field)"),
+                        Map.entry("/status/1", "must be one of CREATED, IN_PROGRESS, CANCELLED, FULFILLED"),
+                        Map.entry(
+                                "/fulfillmentMethod",
+                                "must be an array of values; each must be one of PICKUP_IN_STORE, "
+                                        + "HOME_DELIVERY_FROM_STORE, HOME_DELIVERY_FROM_WAREHOUSE"),
+                        Map.entry("/changedFrom", "must be an RFC 3339 date-time, e.g. 2026-03-01T10:00:00Z"),
+                        Map.entry("/changedTo", "must be an RFC 3339 date-time, e.g. 2026-03-01T10:00:00Z"),
+                        Map.entry("/page/skip", "must be an integer of at least 0"),
+                        Map.entry("/page/take", "must be an integer from 1 to 200"),
+                        Map.entry("/page/size", "is not allowed (unknown field)"));
     }
 
     @Test
@@ -408,7 +480,8 @@ class OrderSearchTest {
         assertRefused("{\"page\": 3}", "/page");
         assertRefused("{\"changedFrom\": \"2026-02-30T10:00:00Z\"}", "/changedFrom");
         assertRefused("{\"changedFrom\": \"2026-03-01 10:00:00Z\"}", "/changedFrom");
-        assertRefused("{\"changedFrom\": \"2026-03-02T00:00:00Z\", \"changedTo\": \"2026-03-01T00:00:00Z\"}", "/changedTo");
+        assertRefused(
+                "{\"changedFrom\": \"2026-03-02T00:00:00Z\", \"changedTo\": \"2026-03-01T00:00:00Z\"}", "/changedTo");
         assertRefused("{\"email\": null}", "/email");
         assertRefused("{\"customerName\": \"   \"}", "/customerName");
         assertRefused("[]", "");
@@ -437,7 +510,10 @@ class OrderSearchTest {
     private void putAndAwait(String tenantKey, String bu, String id, ObjectNode doc) {
         Hub.Answer put = hub.send("PUT", path(bu, id), tenantKey, doc.toString());
         assertThat(put.status()).as("PUT %s: %s", id, put).isEqualTo(202);
-        Hub.await(WAIT, "order " + id + " applied", () -> hub.send("GET", path(bu, id), tenantKey, null).status() == 200);
+        Hub.await(
+                WAIT,
+                "order " + id + " applied",
+                () -> hub.send("GET", path(bu, id), tenantKey, null).status() == 200);
     }
 
     private JsonNode search(String bu, String body) {
@@ -460,7 +536,9 @@ class OrderSearchTest {
 
     private static Map<String, String> errors(JsonNode problem) {
         Map<String, String> errors = new java.util.LinkedHashMap<>();
-        problem.path("errors").forEach(e -> errors.put(e.get("pointer").asText(), e.get("message").asText()));
+        problem.path("errors")
+                .forEach(e ->
+                        errors.put(e.get("pointer").asText(), e.get("message").asText()));
         return errors;
     }
 
@@ -489,7 +567,9 @@ class OrderSearchTest {
     }
 
     private static List<String> ids(JsonNode answer) {
-        return items(answer).stream().map(o -> o.get("customerOrderId").asText()).toList();
+        return items(answer).stream()
+                .map(o -> o.get("customerOrderId").asText())
+                .toList();
     }
 
     private static JsonNode only(JsonNode answer) {

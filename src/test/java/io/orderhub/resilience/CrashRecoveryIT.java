@@ -29,8 +29,12 @@ class CrashRecoveryIT {
     void killedHubOnExternalDatabaseLosesNothingAfterRestart() throws Exception {
         Path data = Files.createTempDirectory(Path.of("target"), "crash-external-");
         try (EmbeddedPostgresServer db = EmbeddedPostgresServer.start(data.resolve("pg"));
-                HubProcess hub = HubProcess.of("crash-external", List.of(
-                        "--hub.db.url=" + db.jdbcUrl(), "--hub.db.user=" + db.user(), "--hub.db.password=" + db.password()))) {
+                HubProcess hub = HubProcess.of(
+                        "crash-external",
+                        List.of(
+                                "--hub.db.url=" + db.jdbcUrl(),
+                                "--hub.db.user=" + db.user(),
+                                "--hub.db.password=" + db.password()))) {
             crashAndRecover(hub);
         }
     }
@@ -40,10 +44,15 @@ class CrashRecoveryIT {
         Hub hub = process.client();
         String key = hub.newTenantKey(Hub.uniqueTenant("crash"), "[\"oms\", \"admin\"]", null);
         LoadUnderTest load = new LoadUnderTest(hub, key, 40, 8);
-        Hub.await(java.time.Duration.ofSeconds(60), "a few hundred events accepted", () -> load.acceptedEvents.size() >= 300);
+        Hub.await(
+                java.time.Duration.ofSeconds(60),
+                "a few hundred events accepted",
+                () -> load.acceptedEvents.size() >= 300);
         process.kill();
         load.stop();
-        assertThat(load.statuses).as("answers before the kill were 202s or lost connections").allMatch(s -> s == 202 || s == -1);
+        assertThat(load.statuses)
+                .as("answers before the kill were 202s or lost connections")
+                .allMatch(s -> s == 202 || s == -1);
 
         process.start();
         Recovery.assertEveryAcceptedEventAppliedExactlyOnce(hub, key, load);

@@ -22,8 +22,12 @@ class DatabaseOutageIT {
         Path data = Files.createTempDirectory(Path.of("target"), "outage-");
         int dbPort = HubProcess.freePort();
         EmbeddedPostgresServer db = EmbeddedPostgresServer.start(data.resolve("pg"), dbPort);
-        try (HubProcess process = HubProcess.of("outage", List.of(
-                "--hub.db.url=" + db.jdbcUrl(), "--hub.db.user=" + db.user(), "--hub.db.password=" + db.password()))) {
+        try (HubProcess process = HubProcess.of(
+                "outage",
+                List.of(
+                        "--hub.db.url=" + db.jdbcUrl(),
+                        "--hub.db.user=" + db.user(),
+                        "--hub.db.password=" + db.password()))) {
             process.start();
             Hub hub = process.client();
             String key = hub.newTenantKey(Hub.uniqueTenant("outage"), "[\"oms\", \"admin\"]", null);
@@ -32,18 +36,24 @@ class DatabaseOutageIT {
 
             db.close();
             int before = load.statuses.size();
-            Hub.await(Duration.ofSeconds(60), "PUTs answered 503 during the outage",
-                    () -> load.statuses.stream().skip(before).anyMatch(s -> s == 503));
+            Hub.await(Duration.ofSeconds(60), "PUTs answered 503 during the outage", () -> load.statuses.stream()
+                    .skip(before)
+                    .anyMatch(s -> s == 503));
             db = EmbeddedPostgresServer.start(data.resolve("pg"), dbPort);
             int afterRestart = load.statuses.size();
-            Hub.await(Duration.ofSeconds(60), "PUTs accepted again after the outage",
-                    () -> load.statuses.stream().skip(afterRestart).anyMatch(s -> s == 202));
+            Hub.await(Duration.ofSeconds(60), "PUTs accepted again after the outage", () -> load.statuses.stream()
+                    .skip(afterRestart)
+                    .anyMatch(s -> s == 202));
             load.stop();
 
-            assertThat(load.statuses).as("every answer was a 202 or a 503, never a 500").allMatch(s -> s == 202 || s == 503);
+            assertThat(load.statuses)
+                    .as("every answer was a 202 or a 503, never a 500")
+                    .allMatch(s -> s == 202 || s == 503);
             Recovery.assertEveryAcceptedEventAppliedExactlyOnce(hub, key, load);
             Hub.Answer deadLetters = hub.send("GET", "/api/v1/dead-letters", key, null);
-            assertThat(deadLetters.json().get("page").get("total").asInt()).as("dead letters: %s", deadLetters).isZero();
+            assertThat(deadLetters.json().get("page").get("total").asInt())
+                    .as("dead letters: %s", deadLetters)
+                    .isZero();
         } finally {
             db.close();
         }

@@ -24,6 +24,7 @@ final class LoadUnderTest {
     final Map<String, Integer> lastSent = new ConcurrentHashMap<>();
     /** event id -> order, of every 202. */
     final Map<String, String> acceptedEvents = new ConcurrentHashMap<>();
+
     final ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final ExecutorService clients;
@@ -44,10 +45,14 @@ final class LoadUnderTest {
                         String id = orderId(o);
                         lastSent.put(id, version);
                         // each version is a later snapshot than the one before
-                        String changedAt = java.time.Instant.parse("2026-03-01T10:00:00Z").plusSeconds(version).toString();
-                        String doc = OrderDocs.order(id, "S1", "CREATED", changedAt, "v" + version).toString();
+                        String changedAt = java.time.Instant.parse("2026-03-01T10:00:00Z")
+                                .plusSeconds(version)
+                                .toString();
+                        String doc = OrderDocs.order(id, "S1", "CREATED", changedAt, "v" + version)
+                                .toString();
                         try {
-                            Hub.Answer a = hub.send("PUT", "/api/v1/business-units/S1/customer-orders/" + id, key, doc, Map.of());
+                            Hub.Answer a = hub.send(
+                                    "PUT", "/api/v1/business-units/S1/customer-orders/" + id, key, doc, Map.of());
                             statuses.add(a.status());
                             if (a.status() == 202) {
                                 lastAccepted.put(id, version);

@@ -29,7 +29,8 @@ final class Recovery {
                     .toList();
             JsonNode[] history = new JsonNode[1];
             Hub.await(Duration.ofSeconds(90), "every accepted event of " + id + " has an outcome", () -> {
-                Hub.Answer h = hub.send("GET", "/api/v1/business-units/S1/customer-orders/" + id + "/history", key, null);
+                Hub.Answer h =
+                        hub.send("GET", "/api/v1/business-units/S1/customer-orders/" + id + "/history", key, null);
                 if (h.status() != 200) {
                     return false;
                 }
@@ -39,17 +40,24 @@ final class Recovery {
             });
             for (JsonNode e : history[0]) {
                 seen.merge(e.get("eventId").asText(), 1, Integer::sum);
-                assertThat(e.get("outcome").asText()).as("no event of %s dead-lettered: %s", id, e).isNotEqualTo("DEAD_LETTERED");
+                assertThat(e.get("outcome").asText())
+                        .as("no event of %s dead-lettered: %s", id, e)
+                        .isNotEqualTo("DEAD_LETTERED");
             }
-            JsonNode order = hub.send("GET", "/api/v1/business-units/S1/customer-orders/" + id, key, null).json();
-            int version = Integer.parseInt(order.path("customerOrder").path("cartName").asText().substring(1));
+            JsonNode order = hub.send("GET", "/api/v1/business-units/S1/customer-orders/" + id, key, null)
+                    .json();
+            int version = Integer.parseInt(
+                    order.path("customerOrder").path("cartName").asText().substring(1));
             assertThat(version)
-                    .as("order %s ends at its last accepted snapshot (v%s) or a later one sent without an answer (up to v%s)",
+                    .as(
+                            "order %s ends at its last accepted snapshot (v%s) or a later one sent without an answer (up to v%s)",
                             id, accepted, load.lastSent.get(id))
                     .isBetween(accepted, load.lastSent.get(id));
         }
         for (String eventId : load.acceptedEvents.keySet()) {
-            assertThat(seen.get(eventId)).as("accepted event %s has exactly one outcome", eventId).isEqualTo(1);
+            assertThat(seen.get(eventId))
+                    .as("accepted event %s has exactly one outcome", eventId)
+                    .isEqualTo(1);
         }
     }
 }

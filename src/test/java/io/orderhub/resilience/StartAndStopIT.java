@@ -24,7 +24,9 @@ class StartAndStopIT {
             }
         }
         // an integration engineer's typo: a step that does not exist
-        Files.writeString(routes.resolve("store-pickup-notify.camel.yaml"), """
+        Files.writeString(
+                routes.resolve("store-pickup-notify.camel.yaml"),
+                """
                 - route:
                     id: store-pickup-notify
                     from:
@@ -33,10 +35,50 @@ class StartAndStopIT {
                         - sendTwice:
                             uri: log:nowhere
                 """);
-        HubProcess hub = HubProcess.of("broken-routes", List.of("--hub.data-dir=" + data, "--hub.routes-dir=" + routes));
+        HubProcess hub =
+                HubProcess.of("broken-routes", List.of("--hub.data-dir=" + data, "--hub.routes-dir=" + routes));
         int exit = hub.startExpectingExit(Duration.ofSeconds(120));
         assertThat(exit).as("the hub refuses to start").isNotZero();
         assertThat(hub.log()).as("the start failure names the file").contains("store-pickup-notify.camel.yaml");
+    }
+
+    @Test
+    void inTheDevProfileAnEditedRouteFileIsReloadedWithoutARestart() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target"), "reload-");
+        Path routes = copyOfRoutes(data);
+        try (HubProcess process = HubProcess.of(
+                "reload",
+                List.of("--spring.profiles.active=dev", "--hub.data-dir=" + data, "--hub.routes-dir=" + routes))) {
+            process.start();
+            Hub hub = process.client();
+            String key = hub.newTenantKey(Hub.uniqueTenant("reload"), "[\"oms\"]", null);
+            Path route = routes.resolve("customer-order-get.camel.yaml");
+            // the integration team adds a log step to the read route and saves the file
+            String original = Files.readString(route);
+            String edited = original.replace(
+                    "      steps:\n        - bean:",
+                    "      steps:\n        - log:\n            message: \"edited route read ${header.id}\"\n        - bean:");
+            assertThat(edited).as("the edit applies to the route file").isNotEqualTo(original);
+            Files.writeString(route, edited);
+            Hub.await(Duration.ofSeconds(60), "the edited route answers", () -> {
+                hub.send("GET", "/api/v1/business-units/S1/customer-orders/RELOAD-1", key, null);
+                try {
+                    return process.log().contains("edited route read RELOAD-1");
+                } catch (java.io.IOException e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+    }
+
+    private static Path copyOfRoutes(Path data) throws java.io.IOException {
+        Path routes = Files.createDirectories(data.resolve("routes"));
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, routes.resolve(f.getFileName()));
+            }
+        }
+        return routes;
     }
 
     @Test
@@ -52,7 +94,8 @@ class StartAndStopIT {
             Duration stopping = process.terminate();
             load.stop();
             assertThat(stopping).as("graceful shutdown time").isLessThan(Duration.ofSeconds(30));
-            assertThat(load.statuses).as("answers were 202s, 503s while stopping, or refused connections")
+            assertThat(load.statuses)
+                    .as("answers were 202s, 503s while stopping, or refused connections")
                     .allMatch(s -> s == 202 || s == 503 || s == -1);
 
             process.start();

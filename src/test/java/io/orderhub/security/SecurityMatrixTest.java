@@ -63,7 +63,10 @@ class SecurityMatrixTest {
                 new Endpoint("PUT an order", "PUT", SecurityMatrixTest::orderPathS1, id -> orderDoc(id, "S1")),
                 new Endpoint("GET an order", "GET", SecurityMatrixTest::orderPathS1, id -> null),
                 new Endpoint("GET an order's history", "GET", id -> orderPathS1(id) + "/history", id -> null),
-                new Endpoint("POST a search", "POST", id -> "/api/v1/business-units/S1/customer-orders:search",
+                new Endpoint(
+                        "POST a search",
+                        "POST",
+                        id -> "/api/v1/business-units/S1/customer-orders:search",
                         id -> "{\"customerId\": \"C-55021\"}"),
                 new Endpoint("GET dead letters", "GET", id -> "/api/v1/dead-letters", id -> null));
     }
@@ -87,13 +90,16 @@ class SecurityMatrixTest {
     static Stream<BadCredential> badCredentials() {
         return Stream.of(
                 new BadCredential("a made-up bearer token", k -> "Bearer not-a-key-at-all"),
-                new BadCredential("a real key with its last character changed",
+                new BadCredential(
+                        "a real key with its last character changed",
                         k -> "Bearer " + k.substring(0, k.length() - 1) + (k.endsWith("A") ? "B" : "A")),
                 new BadCredential("a real key with extra characters", k -> "Bearer " + k + "x"),
                 new BadCredential("a real key cut short", k -> "Bearer " + k.substring(0, k.length() - 4)),
                 new BadCredential("the operator token used as an API key", k -> "Bearer " + Hub.ADMIN_TOKEN),
-                new BadCredential("a real key sent as Basic credentials",
-                        k -> "Basic " + Base64.getEncoder().encodeToString(("oms:" + k).getBytes(StandardCharsets.UTF_8))),
+                new BadCredential(
+                        "a real key sent as Basic credentials",
+                        k -> "Basic "
+                                + Base64.getEncoder().encodeToString(("oms:" + k).getBytes(StandardCharsets.UTF_8))),
                 new BadCredential("the Bearer scheme without a token", k -> "Bearer"));
     }
 
@@ -108,7 +114,12 @@ class SecurityMatrixTest {
                 .as("control: the real key passes authentication (404 for a missing order), got %s", control)
                 .isEqualTo(404);
 
-        Hub.Answer a = hub.send("GET", path, null, null, Map.of("Authorization", bad.authorization().apply(key)));
+        Hub.Answer a = hub.send(
+                "GET",
+                path,
+                null,
+                null,
+                Map.of("Authorization", bad.authorization().apply(key)));
         assertUnauthorized(a, path);
     }
 
@@ -122,17 +133,24 @@ class SecurityMatrixTest {
         String id = Hub.uniqueId("SEC");
 
         Hub.Answer before = hub.send("PUT", orderPathS1(id), key, orderDoc(id, "S1"));
-        assertThat(before.status()).as("the fresh key works: expected 202, got %s", before).isEqualTo(202);
+        assertThat(before.status())
+                .as("the fresh key works: expected 202, got %s", before)
+                .isEqualTo(202);
 
-        Hub.Answer revoke = hub.send("DELETE", "/admin/v1/tenants/" + tenant + "/api-keys/" + keyId, Hub.ADMIN_TOKEN, null);
-        assertThat(revoke.status()).as("revoking key %s: expected 204, got %s", keyId, revoke).isEqualTo(204);
+        Hub.Answer revoke =
+                hub.send("DELETE", "/admin/v1/tenants/" + tenant + "/api-keys/" + keyId, Hub.ADMIN_TOKEN, null);
+        assertThat(revoke.status())
+                .as("revoking key %s: expected 204, got %s", keyId, revoke)
+                .isEqualTo(204);
 
         String next = Hub.uniqueId("SEC");
         Hub.Answer after = hub.send("PUT", orderPathS1(next), key, orderDoc(next, "S1"));
         assertUnauthorized(after, orderPathS1(next));
         Hub.Answer read = hub.send("GET", orderPathS1(id), key, null);
         assertUnauthorized(read, orderPathS1(id));
-        assertThat(busRows(next)).as("the revoked key's PUT put nothing on the bus").isZero();
+        assertThat(busRows(next))
+                .as("the revoked key's PUT put nothing on the bus")
+                .isZero();
     }
 
     // ------------------------------------------------------------------ 403: valid key, not allowed
@@ -144,7 +162,9 @@ class SecurityMatrixTest {
         String id = Hub.uniqueId("SEC");
         Hub.Answer a = hub.send("PUT", orderPathS1(id), storeKey, orderDoc(id, "S1"));
         assertForbidden(a, orderPathS1(id));
-        assertThat(busRows(id)).as("a refused PUT puts nothing on the bus (%s)", a).isZero();
+        assertThat(busRows(id))
+                .as("a refused PUT puts nothing on the bus (%s)", a)
+                .isZero();
     }
 
     @Test
@@ -158,18 +178,25 @@ class SecurityMatrixTest {
         assertForbidden(putS2, s2);
         Hub.Answer getS2 = hub.send("GET", s2, key, null);
         assertForbidden(getS2, s2);
-        assertThat(busRows(id)).as("the PUT at S2 put nothing on the bus (%s)", putS2).isZero();
+        assertThat(busRows(id))
+                .as("the PUT at S2 put nothing on the bus (%s)", putS2)
+                .isZero();
 
         Hub.Answer putS1 = hub.send("PUT", orderPathS1(id), key, orderDoc(id, "S1"));
-        assertThat(putS1.status()).as("the same key at its own business unit S1: expected 202, got %s", putS1).isEqualTo(202);
+        assertThat(putS1.status())
+                .as("the same key at its own business unit S1: expected 202, got %s", putS1)
+                .isEqualTo(202);
     }
 
     @Test
     void storeKeyReadsAnOrderAtItsStoreButNotItsHistory() {
         String tenant = Hub.uniqueTenant("sec-store");
         String omsKey = hub.newTenantKey(tenant, "[\"oms\"]", null);
-        String storeKey = createKey(tenant, "{\"roles\": [\"store\"], \"businessUnits\": [\"S1\"]}").path("apiKey").asText();
-        String adminKey = createKey(tenant, "{\"roles\": [\"admin\"]}").path("apiKey").asText();
+        String storeKey = createKey(tenant, "{\"roles\": [\"store\"], \"businessUnits\": [\"S1\"]}")
+                .path("apiKey")
+                .asText();
+        String adminKey =
+                createKey(tenant, "{\"roles\": [\"admin\"]}").path("apiKey").asText();
         String id = Hub.uniqueId("SEC");
         Hub.Answer put = hub.send("PUT", orderPathS1(id), omsKey, orderDoc(id, "S1"));
         assertThat(put.status()).as("PUT by the OMS: expected 202, got %s", put).isEqualTo(202);
@@ -184,23 +211,32 @@ class SecurityMatrixTest {
         Hub.Answer storeHistory = hub.send("GET", history, storeKey, null);
         assertForbidden(storeHistory, history);
         Hub.Answer omsHistory = hub.send("GET", history, omsKey, null);
-        assertThat(omsHistory.status()).as("history with an oms key: expected 200, got %s", omsHistory).isEqualTo(200);
+        assertThat(omsHistory.status())
+                .as("history with an oms key: expected 200, got %s", omsHistory)
+                .isEqualTo(200);
         Hub.Answer adminHistory = hub.send("GET", history, adminKey, null);
-        assertThat(adminHistory.status()).as("history with an admin key: expected 200, got %s", adminHistory).isEqualTo(200);
+        assertThat(adminHistory.status())
+                .as("history with an admin key: expected 200, got %s", adminHistory)
+                .isEqualTo(200);
     }
 
     @Test
     void deadLettersNeedTheAdminRole() {
         String tenant = Hub.uniqueTenant("sec-dl");
         String omsKey = hub.newTenantKey(tenant, "[\"oms\"]", null);
-        String storeKey = createKey(tenant, "{\"roles\": [\"store\"], \"businessUnits\": [\"S1\"]}").path("apiKey").asText();
-        String adminKey = createKey(tenant, "{\"roles\": [\"admin\"]}").path("apiKey").asText();
+        String storeKey = createKey(tenant, "{\"roles\": [\"store\"], \"businessUnits\": [\"S1\"]}")
+                .path("apiKey")
+                .asText();
+        String adminKey =
+                createKey(tenant, "{\"roles\": [\"admin\"]}").path("apiKey").asText();
         String path = "/api/v1/dead-letters";
 
         assertForbidden(hub.send("GET", path, omsKey, null), path);
         assertForbidden(hub.send("GET", path, storeKey, null), path);
         Hub.Answer admin = hub.send("GET", path, adminKey, null);
-        assertThat(admin.status()).as("dead letters with an admin key: expected 200, got %s", admin).isEqualTo(200);
+        assertThat(admin.status())
+                .as("dead letters with an admin key: expected 200, got %s", admin)
+                .isEqualTo(200);
     }
 
     /**
@@ -216,16 +252,21 @@ class SecurityMatrixTest {
 
     static Stream<EncodedAttempt> percentEncodedPaths() {
         return Stream.of(
-                new EncodedAttempt("store key PUTs via customer%2Dorders", "store-S1", "PUT",
-                        id -> "/api/v1/business-units/S1/customer%2Dorders/" + id, true),
-                new EncodedAttempt("S1 key PUTs at S2 via business%2Dunits", "oms-S1", "PUT",
-                        id -> "/api/v1/business%2Dunits/S2/customer-orders/" + id, true),
-                new EncodedAttempt("S1 key PUTs at S2 spelled %53%32", "oms-S1", "PUT",
-                        id -> "/api/v1/business-units/%53%32/customer-orders/" + id, true),
-                new EncodedAttempt("oms key lists dead letters via dead%2Dletters", "oms", "GET",
-                        id -> "/api/v1/dead%2Dletters", false),
-                new EncodedAttempt("store key reads history via hist%6Fry", "store-S1", "GET",
-                        id -> orderPathS1(id) + "/hist%6Fry", false));
+                new EncodedAttempt(
+                        "store key PUTs via customer%2Dorders",
+                        "store-S1", "PUT", id -> "/api/v1/business-units/S1/customer%2Dorders/" + id, true),
+                new EncodedAttempt(
+                        "S1 key PUTs at S2 via business%2Dunits",
+                        "oms-S1", "PUT", id -> "/api/v1/business%2Dunits/S2/customer-orders/" + id, true),
+                new EncodedAttempt(
+                        "S1 key PUTs at S2 spelled %53%32",
+                        "oms-S1", "PUT", id -> "/api/v1/business-units/%53%32/customer-orders/" + id, true),
+                new EncodedAttempt(
+                        "oms key lists dead letters via dead%2Dletters",
+                        "oms", "GET", id -> "/api/v1/dead%2Dletters", false),
+                new EncodedAttempt(
+                        "store key reads history via hist%6Fry",
+                        "store-S1", "GET", id -> orderPathS1(id) + "/hist%6Fry", false));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -235,24 +276,38 @@ class SecurityMatrixTest {
         String omsKey = hub.newTenantKey(tenant, "[\"oms\"]", null);
         Map<String, String> keys = Map.of(
                 "oms", omsKey,
-                "oms-S1", createKey(tenant, "{\"roles\": [\"oms\"], \"businessUnits\": [\"S1\"]}").path("apiKey").asText(),
-                "store-S1", createKey(tenant, "{\"roles\": [\"store\"], \"businessUnits\": [\"S1\"]}").path("apiKey").asText());
+                "oms-S1",
+                        createKey(tenant, "{\"roles\": [\"oms\"], \"businessUnits\": [\"S1\"]}")
+                                .path("apiKey")
+                                .asText(),
+                "store-S1",
+                        createKey(tenant, "{\"roles\": [\"store\"], \"businessUnits\": [\"S1\"]}")
+                                .path("apiKey")
+                                .asText());
         // an existing order, so that a read which slipped through would answer 200 rather than 404
         String id = Hub.uniqueId("SEC");
         Hub.Answer placed = hub.send("PUT", orderPathS1(id), omsKey, orderDoc(id, "S1"));
-        assertThat(placed.status()).as("the OMS places order %s: expected 202, got %s", id, placed).isEqualTo(202);
+        assertThat(placed.status())
+                .as("the OMS places order %s: expected 202, got %s", id, placed)
+                .isEqualTo(202);
         awaitReadable(orderPathS1(id), omsKey);
 
         String target = attempt.put() ? Hub.uniqueId("SEC") : id;
         String path = attempt.path().apply(target);
-        Hub.Answer a = hub.send(attempt.method(), path, keys.get(attempt.key()),
+        Hub.Answer a = hub.send(
+                attempt.method(),
+                path,
+                keys.get(attempt.key()),
                 attempt.put() ? orderDoc(target, path.contains("S1/") ? "S1" : "S2") : null);
         assertThat(a.status())
-                .as("%s %s with key %s must be refused like the plain spelling (403, or 400 for the encoding); got %s",
+                .as(
+                        "%s %s with key %s must be refused like the plain spelling (403, or 400 for the encoding); got %s",
                         attempt.method(), path, attempt.key(), a)
                 .isIn(400, 403);
         if (attempt.put()) {
-            assertThat(busRows(target)).as("the refused PUT %s put nothing on the bus (%s)", path, a).isZero();
+            assertThat(busRows(target))
+                    .as("the refused PUT %s put nothing on the bus (%s)", path, a)
+                    .isZero();
         }
     }
 
@@ -275,10 +330,15 @@ class SecurityMatrixTest {
             assertThat(foreign.status())
                     .as("tenant B reading tenant A's order%s: expected 404, got %s", suffix, foreign)
                     .isEqualTo(404);
-            assertThat(foreign.header("Content-Type")).as("content type of %s", foreign).startsWith(PROBLEM_JSON);
-            assertThat(foreign.body()).as("nothing of tenant A's order shows in %s", foreign).doesNotContain("C-55021");
+            assertThat(foreign.header("Content-Type"))
+                    .as("content type of %s", foreign)
+                    .startsWith(PROBLEM_JSON);
+            assertThat(foreign.body())
+                    .as("nothing of tenant A's order shows in %s", foreign)
+                    .doesNotContain("C-55021");
             assertThat(withoutIdAndCorrelation(foreign, id))
-                    .as("tenant A's order%s looks to tenant B exactly like a missing one:%n foreign %s%n missing %s",
+                    .as(
+                            "tenant A's order%s looks to tenant B exactly like a missing one:%n foreign %s%n missing %s",
                             suffix, foreign, absent)
                     .isEqualTo(withoutIdAndCorrelation(absent, missing));
         }
@@ -294,7 +354,8 @@ class SecurityMatrixTest {
 
         assertUnauthorized(hub.send("GET", path, adminKey, null), path);
         assertUnauthorized(hub.send("PUT", path, adminKey, "{\"defaultCurrency\": \"NOK\"}"), path);
-        assertUnauthorized(hub.send("POST", path + "/api-keys", adminKey, "{\"roles\": [\"admin\"]}"), path + "/api-keys");
+        assertUnauthorized(
+                hub.send("POST", path + "/api-keys", adminKey, "{\"roles\": [\"admin\"]}"), path + "/api-keys");
         Hub.Answer tenantNow = hub.send("GET", path, Hub.ADMIN_TOKEN, null);
         assertThat(tenantNow.json().path("defaultCurrency").asText())
                 .as("the refused PUT changed nothing: %s", tenantNow)
@@ -318,17 +379,32 @@ class SecurityMatrixTest {
         String tenant = Hub.uniqueTenant("sec-op");
         String path = "/admin/v1/tenants/" + tenant;
         Hub.Answer created = hub.send("PUT", path, Hub.ADMIN_TOKEN, "{\"timeZone\": \"Europe/Oslo\"}");
-        assertThat(created.status()).as("first PUT of tenant %s: expected 201, got %s", tenant, created).isEqualTo(201);
-        assertThat(created.json().path("mode").asText()).as("mode defaults to events in %s", created).isEqualTo("events");
+        assertThat(created.status())
+                .as("first PUT of tenant %s: expected 201, got %s", tenant, created)
+                .isEqualTo(201);
+        assertThat(created.json().path("mode").asText())
+                .as("mode defaults to events in %s", created)
+                .isEqualTo("events");
 
-        Hub.Answer updated = hub.send("PUT", path, Hub.ADMIN_TOKEN, "{\"timeZone\": \"Europe/Oslo\", \"defaultCurrency\": \"NOK\"}");
-        assertThat(updated.status()).as("second PUT of tenant %s: expected 200, got %s", tenant, updated).isEqualTo(200);
+        Hub.Answer updated =
+                hub.send("PUT", path, Hub.ADMIN_TOKEN, "{\"timeZone\": \"Europe/Oslo\", \"defaultCurrency\": \"NOK\"}");
+        assertThat(updated.status())
+                .as("second PUT of tenant %s: expected 200, got %s", tenant, updated)
+                .isEqualTo(200);
 
         Hub.Answer read = hub.send("GET", path, Hub.ADMIN_TOKEN, null);
-        assertThat(read.status()).as("GET of tenant %s: expected 200, got %s", tenant, read).isEqualTo(200);
-        assertThat(read.json().path("tenantId").asText()).as("tenantId in %s", read).isEqualTo(tenant);
-        assertThat(read.json().path("defaultCurrency").asText()).as("defaultCurrency in %s", read).isEqualTo("NOK");
-        assertThat(read.json().path("timeZone").asText()).as("timeZone in %s", read).isEqualTo("Europe/Oslo");
+        assertThat(read.status())
+                .as("GET of tenant %s: expected 200, got %s", tenant, read)
+                .isEqualTo(200);
+        assertThat(read.json().path("tenantId").asText())
+                .as("tenantId in %s", read)
+                .isEqualTo(tenant);
+        assertThat(read.json().path("defaultCurrency").asText())
+                .as("defaultCurrency in %s", read)
+                .isEqualTo("NOK");
+        assertThat(read.json().path("timeZone").asText())
+                .as("timeZone in %s", read)
+                .isEqualTo("Europe/Oslo");
     }
 
     @Test
@@ -356,38 +432,51 @@ class SecurityMatrixTest {
         Hub.Answer a = hub.send("PUT", path, Hub.ADMIN_TOKEN, "{}");
         assertProblem(a, path, 400);
         assertThat(a.json().path("type").asText()).as("type of %s", a).isEqualTo(PROBLEM_TYPE + "validation");
-        assertThat(a.json().path("errors")).as("a validation problem lists its violations: %s", a).isNotEmpty();
+        assertThat(a.json().path("errors"))
+                .as("a validation problem lists its violations: %s", a)
+                .isNotEmpty();
     }
 
     @Test
     void apiKeyIsShownOnceAndNeverReturnedAgain() {
         String tenant = Hub.uniqueTenant("sec-once");
         createTenant(tenant);
-        JsonNode made = createKey(tenant, "{\"roles\": [\"store\"], \"businessUnits\": [\"S7\"], \"name\": \"pos-s7-till-2\"}");
+        JsonNode made =
+                createKey(tenant, "{\"roles\": [\"store\"], \"businessUnits\": [\"S7\"], \"name\": \"pos-s7-till-2\"}");
         String apiKey = made.path("apiKey").asText();
         String keyId = made.path("keyId").asText();
         assertThat(apiKey).as("the key is in the create answer %s", made).isNotBlank();
         assertThat(keyId).as("the key id is in the create answer %s", made).isNotBlank();
         assertThat(made.path("roles").toString()).as("roles in %s", made).isEqualTo("[\"store\"]");
-        assertThat(made.path("businessUnits").toString()).as("businessUnits in %s", made).isEqualTo("[\"S7\"]");
+        assertThat(made.path("businessUnits").toString())
+                .as("businessUnits in %s", made)
+                .isEqualTo("[\"S7\"]");
 
         Hub.Answer readTenant = hub.send("GET", "/admin/v1/tenants/" + tenant, Hub.ADMIN_TOKEN, null);
         assertThat(readTenant.status()).as("GET tenant: %s", readTenant).isEqualTo(200);
         assertNoKeyMaterial(readTenant, apiKey);
-        Hub.Answer readKey = hub.send("GET", "/admin/v1/tenants/" + tenant + "/api-keys/" + keyId, Hub.ADMIN_TOKEN, null);
+        Hub.Answer readKey =
+                hub.send("GET", "/admin/v1/tenants/" + tenant + "/api-keys/" + keyId, Hub.ADMIN_TOKEN, null);
         assertNoKeyMaterial(readKey, apiKey);
         Hub.Answer listKeys = hub.send("GET", "/admin/v1/tenants/" + tenant + "/api-keys", Hub.ADMIN_TOKEN, null);
         assertNoKeyMaterial(listKeys, apiKey);
 
         // stored only as a hash: the key's text is nowhere in its row
         Long rowsWithKeyText = db.queryForObject(
-                "SELECT count(*) FROM api_key k WHERE k.tenant_id = ? AND strpos(k::text, ?) > 0", Long.class, tenant, apiKey);
-        assertThat(rowsWithKeyText).as("api_key rows of %s holding the key %s in clear", tenant, apiKey).isZero();
+                "SELECT count(*) FROM api_key k WHERE k.tenant_id = ? AND strpos(k::text, ?) > 0",
+                Long.class,
+                tenant,
+                apiKey);
+        assertThat(rowsWithKeyText)
+                .as("api_key rows of %s holding the key %s in clear", tenant, apiKey)
+                .isZero();
 
         // and it still works: not having it shown again is not the same as it being gone
         String id = Hub.uniqueId("SEC");
         Hub.Answer use = hub.send("GET", "/api/v1/business-units/S7/customer-orders/" + id, apiKey, null);
-        assertThat(use.status()).as("the key authenticates (404 for a missing order), got %s", use).isEqualTo(404);
+        assertThat(use.status())
+                .as("the key authenticates (404 for a missing order), got %s", use)
+                .isEqualTo(404);
     }
 
     // ------------------------------------------------------------------ assertions
@@ -395,7 +484,9 @@ class SecurityMatrixTest {
     private static void assertUnauthorized(Hub.Answer a, String path) {
         assertProblem(a, path, 401);
         assertThat(a.header("WWW-Authenticate"))
-                .as("a 401 challenges with WWW-Authenticate: Bearer, got header %s in %s", a.header("WWW-Authenticate"), a)
+                .as(
+                        "a 401 challenges with WWW-Authenticate: Bearer, got header %s in %s",
+                        a.header("WWW-Authenticate"), a)
                 .isNotNull()
                 .startsWith("Bearer");
     }
@@ -424,13 +515,16 @@ class SecurityMatrixTest {
     private static void assertNoKeyMaterial(Hub.Answer a, String apiKey) {
         String secret = apiKey.substring(apiKey.lastIndexOf('.') + 1);
         assertThat(a.body()).as("the key is not shown again: %s", a).doesNotContain(apiKey);
-        assertThat(a.body()).as("no part of the key's secret is shown again: %s", a).doesNotContain(secret);
+        assertThat(a.body())
+                .as("no part of the key's secret is shown again: %s", a)
+                .doesNotContain(secret);
         if (a.body() != null && a.body().trim().startsWith("{")) {
             List<String> names = new ArrayList<>();
             collectFieldNames(a.json(), names);
             assertThat(names)
                     .as("no key-material fields in %s", a)
-                    .noneMatch(n -> n.equalsIgnoreCase("apiKey") || n.toLowerCase().contains("secret")
+                    .noneMatch(n -> n.equalsIgnoreCase("apiKey")
+                            || n.toLowerCase().contains("secret")
                             || n.toLowerCase().contains("hash"));
         }
     }
@@ -444,19 +538,24 @@ class SecurityMatrixTest {
 
     private JsonNode createKey(String tenant, String body) {
         Hub.Answer k = hub.send("POST", "/admin/v1/tenants/" + tenant + "/api-keys", Hub.ADMIN_TOKEN, body);
-        assertThat(k.status()).as("create key for %s with %s: %s", tenant, body, k).isEqualTo(201);
+        assertThat(k.status())
+                .as("create key for %s with %s: %s", tenant, body, k)
+                .isEqualTo(201);
         return k.json();
     }
 
     private void awaitReadable(String path, String key) {
-        Hub.await(WAIT, path + " readable", () -> hub.send("GET", path, key, null).status() == 200);
+        Hub.await(
+                WAIT, path + " readable", () -> hub.send("GET", path, key, null).status() == 200);
     }
 
     private long busRows(String id) {
         Long n = db.queryForObject(
                 "SELECT (SELECT count(*) FROM bus_event WHERE customer_order_id = ?)"
                         + " + (SELECT count(*) FROM order_history WHERE customer_order_id = ?)",
-                Long.class, id, id);
+                Long.class,
+                id,
+                id);
         return n == null ? -1 : n;
     }
 
@@ -513,12 +612,15 @@ class SecurityMatrixTest {
         f.put("fulfillmentMethod", "PICKUP_IN_STORE");
         f.put("fulfillmentBusinessUnitId", bu);
         f.putObject("status").put("status", "CREATED").put("changedDateTime", at);
-        f.putArray("lineItems").addObject()
+        f.putArray("lineItems")
+                .addObject()
                 .put("lineItemId", "1")
                 .put("itemId", "BIKE-HELMET-M")
                 .put("orderedQuantity", 1)
                 .put("quantity", 0)
-                .set("status", Hub.JSON.createObjectNode().put("status", "CREATED").put("changedDateTime", at));
+                .set(
+                        "status",
+                        Hub.JSON.createObjectNode().put("status", "CREATED").put("changedDateTime", at));
         o.putObject("customer").put("customerId", "C-55021").put("name", "Kari Nordmann");
         return root.toString();
     }

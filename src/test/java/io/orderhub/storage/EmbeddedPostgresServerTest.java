@@ -48,7 +48,9 @@ class EmbeddedPostgresServerTest {
         if (Files.exists(pidFile)) {
             long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
             if (EmbeddedPostgresServer.isRunning(pid)) {
-                new ProcessBuilder("kill", "-s", "INT", Long.toString(pid)).start().waitFor();
+                new ProcessBuilder("kill", "-s", "INT", Long.toString(pid))
+                        .start()
+                        .waitFor();
                 for (int i = 0; i < 300 && EmbeddedPostgresServer.isRunning(pid); i++) {
                     Thread.sleep(100);
                 }
@@ -67,11 +69,13 @@ class EmbeddedPostgresServerTest {
             assertThat(show(c, "synchronous_commit")).isEqualTo("on");
             assertThat(show(c, "full_page_writes")).isEqualTo("on");
             assertThat(show(c, "listen_addresses")).isIn("127.0.0.1", "localhost");
-            assertThat(query(c, "SELECT current_database() || ' ' || current_user")).isEqualTo("orderhub postgres");
+            assertThat(query(c, "SELECT current_database() || ' ' || current_user"))
+                    .isEqualTo("orderhub postgres");
             // every rule, the Unix socket one included, asks for a SCRAM password
             assertThat(query(c, "SELECT string_agg(DISTINCT auth_method, ',') FROM pg_hba_file_rules"))
                     .isEqualTo("scram-sha-256");
-            assertThat(query(c, "SELECT count(*) FROM pg_hba_file_rules WHERE type = 'local'")).isEqualTo("1");
+            assertThat(query(c, "SELECT count(*) FROM pg_hba_file_rules WHERE type = 'local'"))
+                    .isEqualTo("1");
         }
 
         assertThatThrownBy(() -> connect(server, server.password() + "x").close())
@@ -87,7 +91,8 @@ class EmbeddedPostgresServerTest {
         Path passwordFile = hubDir.resolve("postgres.password");
         assertThat(Files.readString(passwordFile).strip()).isEqualTo(server.password());
         assertThat(server.password()).hasSizeGreaterThanOrEqualTo(32);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile)))
+                .isEqualTo("rw-------");
     }
 
     @Test
@@ -95,7 +100,8 @@ class EmbeddedPostgresServerTest {
         Path dir = hubDir.resolve("postgres");
         EmbeddedPostgresServer first = start(dir);
         String systemId;
-        try (Connection c = connect(first, first.password()); Statement s = c.createStatement()) {
+        try (Connection c = connect(first, first.password());
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE kept (id int PRIMARY KEY, note text)");
             s.execute("INSERT INTO kept VALUES (1, 'still here')");
             systemId = query(c, "SELECT system_identifier::text FROM pg_control_system()");
@@ -117,38 +123,44 @@ class EmbeddedPostgresServerTest {
     void recoversFromAnOrphanedServerAfterTheHubIsKilled() throws Exception {
         Path dir = hubDir.resolve("postgres");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process hub = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                Child.class.getName(), dir.toString())
+        Process hub = new ProcessBuilder(
+                        java, "-cp", System.getProperty("java.class.path"), Child.class.getName(), dir.toString())
                 .redirectErrorStream(true)
                 .start();
         processes.add(hub);
         List<String> output = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(
-                    new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    output.add(line);
-                }
-            } catch (IOException e) {
-                output.add("(reading the child's output failed: " + e + ")");
-            }
-        }, "child-hub-output");
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = r.readLine()) != null; ) {
+                            output.add(line);
+                        }
+                    } catch (IOException e) {
+                        output.add("(reading the child's output failed: " + e + ")");
+                    }
+                },
+                "child-hub-output");
         reader.setDaemon(true);
         reader.start();
 
         long orphanPid = awaitReady(hub, output);
         hub.destroyForcibly(); // SIGKILL: no shutdown hook runs, postgres is left running
-        assertThat(hub.waitFor(30, TimeUnit.SECONDS)).as("the child hub JVM dies on SIGKILL").isTrue();
+        assertThat(hub.waitFor(30, TimeUnit.SECONDS))
+                .as("the child hub JVM dies on SIGKILL")
+                .isTrue();
         assertThat(EmbeddedPostgresServer.isRunning(orphanPid))
                 .as("the postmaster (pid %d) outlives the killed hub", orphanPid)
                 .isTrue();
 
         EmbeddedPostgresServer server = start(dir);
-        assertThat(EmbeddedPostgresServer.isRunning(orphanPid)).as("the orphan (pid %d) was stopped", orphanPid)
+        assertThat(EmbeddedPostgresServer.isRunning(orphanPid))
+                .as("the orphan (pid %d) was stopped", orphanPid)
                 .isFalse();
         assertThat(server.serverPid()).isNotEqualTo(orphanPid);
         try (Connection c = connect(server, server.password())) {
-            assertThat(query(c, "SELECT note FROM committed_before_kill WHERE id = 1")).isEqualTo("kept");
+            assertThat(query(c, "SELECT note FROM committed_before_kill WHERE id = 1"))
+                    .isEqualTo("kept");
         }
     }
 
@@ -213,8 +225,8 @@ class EmbeddedPostgresServerTest {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("the child hub printed no READY within " + READY_TIMEOUT_SECONDS + " s:\n"
-                + String.join("\n", output));
+        throw new AssertionError(
+                "the child hub printed no READY within " + READY_TIMEOUT_SECONDS + " s:\n" + String.join("\n", output));
     }
 
     private static Connection connect(EmbeddedPostgresServer server, String password) throws SQLException {
@@ -231,7 +243,8 @@ class EmbeddedPostgresServerTest {
     }
 
     private static String query(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             assertThat(rs.next()).as("a row from %s", sql).isTrue();
             return rs.getString(1);
         }
@@ -241,7 +254,8 @@ class EmbeddedPostgresServerTest {
     public static final class Child {
         public static void main(String[] args) throws Exception {
             EmbeddedPostgresServer server = EmbeddedPostgresServer.start(Path.of(args[0]));
-            try (Connection c = connect(server, server.password()); Statement s = c.createStatement()) {
+            try (Connection c = connect(server, server.password());
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE committed_before_kill (id int PRIMARY KEY, note text)");
                 s.execute("INSERT INTO committed_before_kill VALUES (1, 'kept')"); // autocommit
             }

@@ -67,7 +67,8 @@ public final class Hub {
             b.header("Content-Type", "application/json");
         }
         headers.forEach(b::header);
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
             HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.body(), r);
@@ -87,7 +88,8 @@ public final class Hub {
     public String newTenantKey(String tenantId, String rolesJson, String businessUnitsJson) {
         Answer t = send("PUT", "/admin/v1/tenants/" + tenantId, ADMIN_TOKEN, "{}");
         assertThat(t.status()).as("create tenant: %s", t).isIn(200, 201);
-        String body = "{\"roles\": " + rolesJson + (businessUnitsJson == null ? "" : ", \"businessUnits\": " + businessUnitsJson) + "}";
+        String body = "{\"roles\": " + rolesJson
+                + (businessUnitsJson == null ? "" : ", \"businessUnits\": " + businessUnitsJson) + "}";
         Answer k = send("POST", "/admin/v1/tenants/" + tenantId + "/api-keys", ADMIN_TOKEN, body);
         assertThat(k.status()).as("create key: %s", k).isEqualTo(201);
         return k.json().get("apiKey").asText();

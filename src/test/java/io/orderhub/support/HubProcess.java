@@ -89,8 +89,8 @@ public final class HubProcess implements AutoCloseable {
             throw new IllegalStateException("packaged hub jar not found (system property hub.jar=" + jar
                     + "); these tests run in `./mvnw verify` after `package`");
         }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar));
         command.addAll(args);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

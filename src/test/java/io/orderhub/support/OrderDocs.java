@@ -43,13 +43,17 @@ public final class OrderDocs {
                 .put("itemId", "SKU-100")
                 .put("orderedQuantity", 1)
                 .put("quantity", 0)
-                .set("status", Hub.JSON.createObjectNode().put("status", "CREATED").put("changedDateTime", changedAt));
+                .set(
+                        "status",
+                        Hub.JSON.createObjectNode().put("status", "CREATED").put("changedDateTime", changedAt));
         lines.addObject()
                 .put("lineItemId", "2")
                 .put("itemId", "SKU-200")
                 .put("orderedQuantity", 3)
                 .put("quantity", 0)
-                .set("status", Hub.JSON.createObjectNode().put("status", "CREATED").put("changedDateTime", changedAt));
+                .set(
+                        "status",
+                        Hub.JSON.createObjectNode().put("status", "CREATED").put("changedDateTime", changedAt));
         o.putObject("customer").put("customerId", "CUST-" + orderId).put("name", "Alex Example");
         return root;
     }
