@@ -40,7 +40,7 @@ public record HubProperties(
             @DefaultValue({"1s", "2s", "4s", "8s", "16s"}) List<Duration> retry,
             @DefaultValue("4") int consumers,
             @DefaultValue("50") int batchSize,
-            @DefaultValue("100ms") Duration pollDelay,
+            @DefaultValue("20") int pollDelayMillis,
             @DefaultValue("5s") Duration outagePause) {}
 
     /** How long the hub keeps what; the retention job deletes older rows in small batches. */
@@ -49,6 +49,7 @@ public record HubProperties(
             @DefaultValue("24h") Duration idempotencyKeys,
             @DefaultValue("30d") Duration processedEvents,
             @DefaultValue("90d") Duration resolvedDeadLetters,
+            @DefaultValue("30d") Duration alerts,
             @DefaultValue("1000") int batchSize,
             @DefaultValue("1h") Duration interval) {}
 
@@ -58,7 +59,6 @@ public record HubProperties(
             @DefaultValue("5m") Duration maxEventAge,
             @DefaultValue("30s") Duration checkInterval,
             @DefaultValue("20") int maxPerMinute,
-            @DefaultValue("5s") Duration timeout,
             @DefaultValue({"10s", "1m", "5m"}) List<Duration> retry) {}
 
     /** HTTP conventions of every endpoint. */

@@ -33,7 +33,8 @@ AS $$
         SELECT 'bu/' || business_unit_id
         UNION ALL
         SELECT k
-        FROM (SELECT document::jsonb -> 'customerOrder' -> 'fulfillments' AS list) AS d,
+        -- jsonb refuses the escape \u0000, which the v2 schema allows in strings: drop it for the keys only
+        FROM (SELECT replace(document, '\u0000', '')::jsonb -> 'customerOrder' -> 'fulfillments' AS list) AS d,
              jsonb_array_elements(CASE WHEN jsonb_typeof(d.list) = 'array' THEN d.list ELSE '[]'::jsonb END) AS f,
              LATERAL (VALUES
                  ('bu/' || (f ->> 'fulfillmentBusinessUnitId')),

@@ -64,12 +64,17 @@ public class ApplyOutcomes {
         metrics.applied(String.valueOf(exchange.getIn().getHeader(Events.OUTCOME)));
         switch (String.valueOf(exchange.getProperty(OrderLocks.SOURCE))) {
             case "postgres-bus" -> postgresBus.getObject().remove(event.seq());
-            case "replay" -> deadLetters.resolve(
-                    exchange.getProperty(DEAD_LETTER_ID, UUID.class),
-                    String.valueOf(exchange.getIn().getHeader(Events.OUTCOME)));
-            default -> {
-                // Pub/Sub acknowledges after the route has committed
+            case "replay" -> {
+                // inside the apply transaction: a concurrent replay or discard of the same dead letter loses here
+                if (!deadLetters.resolve(
+                        exchange.getProperty(DEAD_LETTER_ID, UUID.class),
+                        String.valueOf(exchange.getIn().getHeader(Events.OUTCOME)))) {
+                    throw io.orderhub.ops.ProblemException.conflict(
+                            "dead-letter-closed", "the dead letter was resolved or discarded meanwhile");
+                }
             }
+            default -> throw new IllegalStateException(
+                    "unknown event source " + exchange.getProperty(OrderLocks.SOURCE));
         }
     }
 
@@ -84,6 +89,10 @@ public class ApplyOutcomes {
         Failures.Kind kind = Failures.classify(failure);
         String error = Failures.describe(failure);
         String source = String.valueOf(exchange.getProperty(OrderLocks.SOURCE));
+        if (failure instanceof io.orderhub.ops.ProblemException refusal) {
+            // a replay refused (the dead letter closed meanwhile): the caller's answer, not a failure of the event
+            throw refusal;
+        }
         if (kind == Failures.Kind.DATABASE_OUTAGE) {
             gate.pause(hub.events().outagePause(), error);
             exchange.getIn().setHeader(Events.OUTCOME, "PAUSED");

@@ -59,6 +59,16 @@ public class DeadLetterApi {
     /** The answer to a replay: the outcome the apply route gave it. */
     public void replayAnswer(Exchange exchange) {
         String outcome = String.valueOf(exchange.getIn().getHeader(Events.OUTCOME));
+        OrderEvent event = exchange.getIn().getBody(OrderEvent.class);
+        Caller caller = Caller.of(exchange);
+        // who replayed it, and under which correlation id: the event's own entry keeps the original ones
+        history.recordAction(
+                caller.tenantId(),
+                event.customerOrderId(),
+                "DEAD_LETTER_REPLAYED",
+                caller.actor(),
+                CorrelationIds.of(exchange),
+                "dead letter " + exchange.getProperty(ApplyOutcomes.DEAD_LETTER_ID) + " replayed: " + outcome);
         HttpAnswers.set(
                 exchange,
                 200,

@@ -56,7 +56,7 @@ public class DeadLetters {
     public Optional<OrderEvent> openEvent(String tenantId, UUID id) {
         return jdbc
                 .query(
-                        "SELECT * FROM dead_letter WHERE tenant_id = :t AND id = :id AND status = 'OPEN' FOR UPDATE",
+                        "SELECT * FROM dead_letter WHERE tenant_id = :t AND id = :id AND status = 'OPEN'",
                         new MapSqlParameterSource("t", tenantId).addValue("id", id),
                         (rs, n) -> new OrderEvent(
                                 rs.getObject("event_id", UUID.class),
@@ -83,10 +83,12 @@ public class DeadLetters {
     }
 
     /** Marks a dead letter resolved by a replay with that outcome; it is kept for audit. */
-    public void resolve(UUID id, String outcome) {
-        jdbc.update(
-                "UPDATE dead_letter SET status = 'RESOLVED', resolved_outcome = :o, resolved_at = now() WHERE id = :id",
-                new MapSqlParameterSource("id", id).addValue("o", outcome));
+    public boolean resolve(UUID id, String outcome) {
+        return jdbc.update(
+                        "UPDATE dead_letter SET status = 'RESOLVED', resolved_outcome = :o, resolved_at = now() "
+                                + "WHERE id = :id AND status = 'OPEN'",
+                        new MapSqlParameterSource("id", id).addValue("o", outcome))
+                == 1;
     }
 
     /** Records a failed replay: the dead letter stays open with one attempt more and the new error. */

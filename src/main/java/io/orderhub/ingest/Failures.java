@@ -4,7 +4,6 @@ import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Set;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
@@ -28,24 +27,28 @@ public final class Failures {
     }
 
     public static Kind classify(Throwable failure) {
+        // PostgreSQL's own SQLSTATE decides first: Spring maps whole classes (53, 54, 57, 58) to "resource failure",
+        // but "index row size exceeds maximum" (54000) fails the same way forever and must be dead-lettered
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof CannotGetJdbcConnectionException
-                    || t instanceof CannotCreateTransactionException
-                    // a commit or rollback that failed: the connection is gone
-                    || t instanceof org.springframework.transaction.TransactionSystemException
-                    || t instanceof DataAccessResourceFailureException
-                    || t instanceof SQLTransientConnectionException
-                    || t instanceof ConnectException) {
-                return Kind.DATABASE_OUTAGE;
-            }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String state = sql.getSQLState();
-                if (state.startsWith("08") || OUTAGE_STATES.contains(state)) {
+                if (state.startsWith("08") || OUTAGE_STATES.contains(state) || state.equals("53300")) {
                     return Kind.DATABASE_OUTAGE;
                 }
                 if (TRANSIENT_STATES.contains(state)) {
                     return Kind.TRANSIENT;
                 }
+                return Kind.PERSISTENT;
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CannotGetJdbcConnectionException
+                    || t instanceof CannotCreateTransactionException
+                    // a commit or rollback that failed: the connection is gone
+                    || t instanceof org.springframework.transaction.TransactionSystemException
+                    || t instanceof SQLTransientConnectionException
+                    || t instanceof ConnectException) {
+                return Kind.DATABASE_OUTAGE;
             }
             if (t instanceof TransientDataAccessException) {
                 return Kind.TRANSIENT;

@@ -16,9 +16,11 @@ public class IdempotencyKeys {
     public static final String HEADER = "Idempotency-Key";
 
     private final NamedParameterJdbcTemplate jdbc;
+    private final java.time.Duration window;
 
-    public IdempotencyKeys(NamedParameterJdbcTemplate jdbc) {
+    public IdempotencyKeys(NamedParameterJdbcTemplate jdbc, io.orderhub.HubProperties hub) {
         this.jdbc = jdbc;
+        this.window = hub.retention().idempotencyKeys();
     }
 
     /** One request's key: {@code scope} names the resource (e.g. the order), {@code requestHash} its content. */
@@ -41,6 +43,11 @@ public class IdempotencyKeys {
      * answer of the first request. A concurrent first request holds the row lock, so this waits for its outcome.
      */
     public Optional<AcceptAnswer> claim(Request r) {
+        // a key older than the window is forgotten even before the retention sweep removes it
+        jdbc.update(
+                "DELETE FROM idempotency_key WHERE tenant_id = :t AND scope = :s AND idempotency_key = :k "
+                        + "AND created_at < now() - make_interval(secs => :window)",
+                params(r).addValue("window", window.toSeconds()));
         int inserted = jdbc.update(
                 """
                 INSERT INTO idempotency_key (tenant_id, scope, idempotency_key, request_hash, response_status, response_body)

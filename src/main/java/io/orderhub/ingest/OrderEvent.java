@@ -21,22 +21,6 @@ public record OrderEvent(
         OffsetDateTime receivedAt,
         int attempts) {
 
-    public OrderEvent withSeq(long newSeq) {
-        return new OrderEvent(
-                eventId,
-                newSeq,
-                tenantId,
-                customerOrderId,
-                businessUnitId,
-                origin,
-                snapshotTime,
-                eventTimeGiven,
-                payload,
-                correlationId,
-                receivedAt,
-                attempts);
-    }
-
     /** Where the event came from: the OMS push or poll, a store, or the hub itself. */
     public enum Origin {
         OMS,

@@ -35,6 +35,7 @@ public class PostgresEventBus implements EventBus {
     private final TransactionTemplate tx;
     private final IdempotencyKeys idempotencyKeys;
     private final HubProperties hub;
+    private final TransactionTemplate acceptTx;
 
     public PostgresEventBus(
             NamedParameterJdbcTemplate jdbc,
@@ -45,21 +46,19 @@ public class PostgresEventBus implements EventBus {
         this.tx = tx;
         this.idempotencyKeys = idempotencyKeys;
         this.hub = hub;
+        // the transaction's timeout bounds every statement of an accept by what is left of hub.events.accept-timeout:
+        // a stuck database becomes a 503, not a hanging PUT
+        this.acceptTx = new TransactionTemplate(tx.getTransactionManager());
+        this.acceptTx.setTimeout((int) Math.max(1, hub.events().acceptTimeout().toSeconds()));
     }
 
     @Override
     public AcceptAnswer publish(OrderEvent event, IdempotencyKeys.Request idempotency) {
-        return tx.execute(status -> {
-            // one round trip: bound the whole accept (a stuck database becomes a 503, not a hanging PUT),
-            // then serialise accepts of this order so its sequence follows commit order
+        return acceptTx.execute(status -> {
+            // serialise accepts of this order so its sequence follows commit order
             jdbc.queryForObject(
-                    "SELECT set_config('statement_timeout', :timeout, true) || pg_advisory_xact_lock(" + ACCEPT_LOCK
-                            + ", hashtext(:t || '/' || :o))::text",
-                    new MapSqlParameterSource("t", event.tenantId())
-                            .addValue("o", event.customerOrderId())
-                            .addValue(
-                                    "timeout",
-                                    Long.toString(hub.events().acceptTimeout().toMillis())),
+                    "SELECT pg_advisory_xact_lock(" + ACCEPT_LOCK + ", hashtext(:t || '/' || :o))::text",
+                    new MapSqlParameterSource("t", event.tenantId()).addValue("o", event.customerOrderId()),
                     String.class);
             if (idempotency != null) {
                 Optional<AcceptAnswer> earlier = idempotencyKeys.claim(idempotency);

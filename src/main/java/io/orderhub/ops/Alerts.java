@@ -102,8 +102,14 @@ public class Alerts {
         if (room <= 0) {
             return List.of();
         }
+        // claimed with a lease, so two hub instances never post the same alert at once
         List<Pending> due = jdbc.query(
-                "SELECT id, body, attempts FROM alert WHERE sent_at IS NULL AND next_attempt_at <= now() ORDER BY id LIMIT :n",
+                """
+                UPDATE alert SET next_attempt_at = now() + interval '1 minute'
+                WHERE id IN (SELECT id FROM alert WHERE sent_at IS NULL AND next_attempt_at <= now()
+                             ORDER BY id LIMIT :n FOR UPDATE SKIP LOCKED)
+                RETURNING id, body, attempts
+                """,
                 new MapSqlParameterSource("n", room),
                 (rs, n) -> new Pending(rs.getLong("id"), rs.getString("body"), rs.getInt("attempts")));
         due.forEach(p -> sentTimes.addLast(now));
@@ -144,15 +150,10 @@ public class Alerts {
         int attempts = p.attempts() + 1;
         String message = error == null ? "unknown" : String.valueOf(error.getMessage());
         if (attempts > retry.size()) {
-            log.error("Alert {} could not be delivered after {} attempts: {}", p.id(), attempts, message);
-            jdbc.update(
-                    "UPDATE alert SET attempts = :a, last_error = :e, next_attempt_at = 'infinity' WHERE id = :id",
-                    new MapSqlParameterSource("id", p.id())
-                            .addValue("a", attempts)
-                            .addValue("e", message));
-            return;
+            // at least once: past the schedule the alert keeps trying at the last delay, and says so
+            log.error("Alert {} not delivered after {} attempts, still trying: {}", p.id(), attempts, message);
         }
-        OffsetDateTime next = OffsetDateTime.now(ZoneOffset.UTC).plus(retry.get(attempts - 1));
+        OffsetDateTime next = OffsetDateTime.now(ZoneOffset.UTC).plus(retry.get(Math.min(attempts, retry.size()) - 1));
         jdbc.update(
                 "UPDATE alert SET attempts = :a, last_error = :e, next_attempt_at = :next WHERE id = :id",
                 new MapSqlParameterSource("id", p.id())

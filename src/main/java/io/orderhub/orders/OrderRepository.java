@@ -131,8 +131,9 @@ public class OrderRepository {
         return s == null ? null : s.trim().toLowerCase(Locale.ROOT);
     }
 
+    /** A string field for a search column; PostgreSQL text cannot hold NUL, which JSON strings may carry. */
     private static String text(JsonNode node) {
-        return node.isTextual() ? node.asText() : null;
+        return node.isTextual() ? node.asText().replace("\u0000", "") : null;
     }
 
     private static StoredOrder map(ResultSet rs, int n) throws SQLException {

@@ -26,21 +26,23 @@ public final class SnapshotTimes {
         if (!OrderDocumentValidator.isRfc3339DateTime(value.trim())) {
             return null;
         }
-        try {
-            return OffsetDateTime.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return parseLenient(value.trim());
     }
 
     private static OffsetDateTime parse(JsonNode node) {
-        if (!node.isTextual()) {
-            return null;
-        }
+        return node.isTextual() ? parseLenient(node.asText()) : null;
+    }
+
+    /** RFC 3339 to an instant; a leap second (23:59:60) counts as 23:59:59, as java.time has none. */
+    static OffsetDateTime parseLenient(String text) {
         try {
-            return OffsetDateTime.parse(node.asText());
+            return OffsetDateTime.parse(text);
         } catch (DateTimeParseException e) {
-            return null;
+            try {
+                return OffsetDateTime.parse(text.replaceFirst("(?<=T\\d{2}:\\d{2}:)60", "59"));
+            } catch (DateTimeParseException again) {
+                return null;
+            }
         }
     }
 

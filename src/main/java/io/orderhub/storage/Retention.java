@@ -57,9 +57,9 @@ public class Retention {
         touched += repeat(
                 """
                 DELETE FROM alert WHERE id IN (
-                    SELECT id FROM alert WHERE sent_at < now() - make_interval(secs => :age) LIMIT :batch)
+                    SELECT id FROM alert WHERE created_at < now() - make_interval(secs => :age) LIMIT :batch)
                 """,
-                settings.resolvedDeadLetters());
+                settings.alerts());
         if (touched > 0) {
             log.info("Retention removed or trimmed {} rows", touched);
         }

@@ -59,12 +59,18 @@ public class TenantAdmin {
         String timeZone = text(body, "timeZone", "UTC", errors);
         if (timeZone != null) {
             try {
-                ZoneId.of(timeZone);
+                // IANA names only (Europe/Stockholm, UTC): fixed offsets would ignore daylight saving
+                if (!ZoneId.getAvailableZoneIds().contains(timeZone)) {
+                    throw new DateTimeException("not a region");
+                }
             } catch (DateTimeException e) {
                 errors.add(new Violation("/timeZone", "must be an IANA time zone such as Europe/Stockholm"));
             }
         }
         String proxyBaseUrl = text(body, "proxyBaseUrl", null, errors);
+        if (proxyBaseUrl != null && !proxyBaseUrl.matches("^https?://[^\\s/?#]+(/[^\\s?#]*)?$")) {
+            errors.add(new Violation("/proxyBaseUrl", "must be an http or https URL without query or fragment"));
+        }
         JsonNode polling = body.get("polling");
         if (polling != null && !polling.isNull() && !polling.isObject()) {
             errors.add(new Violation("/polling", "must be an object"));
@@ -123,8 +129,9 @@ public class TenantAdmin {
         List<String> businessUnits = null;
         JsonNode b = body.get("businessUnits");
         if (b != null && !b.isNull()) {
-            if (!b.isArray()) {
-                errors.add(new Violation("/businessUnits", "must be a list of business unit ids"));
+            if (!b.isArray() || b.isEmpty()) {
+                // an empty list would read as "no restriction": a store key must name its store
+                errors.add(new Violation("/businessUnits", "must be a non-empty list of business unit ids, or absent"));
             } else {
                 businessUnits = new ArrayList<>();
                 for (int i = 0; i < b.size(); i++) {

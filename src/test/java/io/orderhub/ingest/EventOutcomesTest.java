@@ -62,6 +62,42 @@ class EventOutcomesTest {
     }
 
     @Test
+    void snapshotWithANulCharacterIsStoredAndReadBackExactly() {
+        String id = Hub.uniqueId("O");
+        ObjectNode doc = OrderDocs.order(id, bu, "CREATED", "2026-03-01T10:00:00Z", "v1");
+        ((ObjectNode) doc.path("customerOrder").path("customer")).put("name", "Ann\u0000Example");
+        put(id, doc.toString(), Map.of());
+        awaitOutcomes(id, 1);
+        assertThat(outcomes(id)).containsExactly("APPLIED");
+        assertThat(awaitOrder(id)
+                        .path("customerOrder")
+                        .path("customer")
+                        .path("name")
+                        .asText())
+                .isEqualTo("Ann\u0000Example");
+    }
+
+    @Test
+    void snapshotTheDatabaseCannotIndexIsDeadLetteredWithoutHoldingUpLaterOnes() {
+        String id = Hub.uniqueId("O");
+        // valid under the v2 schema (no maxLength), but far beyond what a database index entry can hold
+        ObjectNode huge = OrderDocs.order(id, bu, "CREATED", "2026-03-01T10:00:00Z", "v1");
+        ((ObjectNode) huge.path("customerOrder").path("customer")).put("customerId", incompressible(9000) + id);
+        put(id, huge.toString(), Map.of());
+        awaitOutcomes(id, 1);
+        assertThat(outcomes(id)).containsExactly("DEAD_LETTERED");
+        JsonNode dl = admin("GET", "/api/v1/dead-letters?customerOrderId=" + id)
+                .json()
+                .get("deadLetters")
+                .get(0);
+        assertThat(dl.get("errorClass").asText()).isEqualTo("PERSISTENT");
+        // the OMS corrects it: the next snapshot of the order goes through
+        put(id, OrderDocs.order(id, bu, "CREATED", "2026-03-01T11:00:00Z", "v2").toString(), Map.of());
+        awaitOutcomes(id, 2);
+        assertThat(outcomes(id)).containsExactly("DEAD_LETTERED", "APPLIED");
+    }
+
+    @Test
     void sameSnapshotAgainIsUnchanged() {
         String id = Hub.uniqueId("O");
         String doc = OrderDocs.put(id, bu);
@@ -289,6 +325,14 @@ class EventOutcomesTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private static String incompressible(int length) {
+        StringBuilder s = new StringBuilder();
+        while (s.length() < length) {
+            s.append(java.util.UUID.randomUUID());
+        }
+        return s.substring(0, length);
+    }
 
     private static List<JsonNode> alertsFor(String orderId) {
         return io.orderhub.support.AlertReceiver.received().stream()
