@@ -44,7 +44,7 @@ public class OrderApplier {
                         : (stored == null ? null : stored.omsSnapshotTime()),
                 stored == null ? java.util.List.of() : stored.flags(),
                 null);
-        orders.save(next, document, result.outcome() == Outcome.APPLIED);
+        orders.save(next, document, storedDoc, result.outcome() == Outcome.APPLIED);
     }
 
     private static JsonNode wrap(JsonNode customerOrder) {

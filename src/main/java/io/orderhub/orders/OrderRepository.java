@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -68,6 +69,11 @@ public class OrderRepository {
 
     /** Writes the order's new document and the columns derived from it; {@code changed} moves its change time. */
     public void save(StoredOrder order, JsonNode customerOrder, boolean changed) {
+        save(order, customerOrder, null, changed);
+    }
+
+    /** As {@link #save(StoredOrder, JsonNode, boolean)}, knowing the document before, to skip unchanged rows. */
+    public void save(StoredOrder order, JsonNode customerOrder, JsonNode before, boolean changed) {
         SqlParameterSource p = new MapSqlParameterSource()
                 .addValue("t", order.tenantId())
                 .addValue("o", order.customerOrderId())
@@ -93,27 +99,18 @@ public class OrderRepository {
                 """,
                 p);
         if (changed) {
-            saveFulfillments(order.tenantId(), order.customerOrderId(), customerOrder);
+            saveFulfillments(order.tenantId(), order.customerOrderId(), customerOrder, before);
         }
     }
 
-    private void saveFulfillments(String tenantId, String orderId, JsonNode customerOrder) {
+    private void saveFulfillments(String tenantId, String orderId, JsonNode customerOrder, JsonNode before) {
+        List<Map<String, Object>> rows = fulfillmentRows(customerOrder);
+        if (before != null && rows.equals(fulfillmentRows(before))) {
+            // most OMS updates leave the searchable fulfilment fields alone: no need to rewrite the rows
+            return;
+        }
         MapSqlParameterSource key = new MapSqlParameterSource("t", tenantId).addValue("o", orderId);
         jdbc.update("DELETE FROM order_fulfillment WHERE tenant_id = :t AND customer_order_id = :o", key);
-        List<SqlParameterSource> rows = new java.util.ArrayList<>();
-        for (JsonNode f : customerOrder.path("fulfillments")) {
-            JsonNode address = f.path("deliveryAddress");
-            rows.add(new MapSqlParameterSource()
-                    .addValue("t", tenantId)
-                    .addValue("o", orderId)
-                    .addValue("fid", f.path("fulfillmentId").asText())
-                    .addValue("method", f.path("fulfillmentMethod").asText())
-                    .addValue("fbu", text(f.path("fulfillmentBusinessUnitId")))
-                    .addValue("status", f.path("status").path("status").asText())
-                    .addValue("code", text(f.path("orderCode")))
-                    .addValue("email", normalised(address.path("email")))
-                    .addValue("phone", normalised(address.path("daytimePhoneNumber"))));
-        }
         if (!rows.isEmpty()) {
             jdbc.batchUpdate(
                     """
@@ -121,8 +118,30 @@ public class OrderRepository {
                         fulfillment_business_unit_id, status, order_code, email, phone)
                     VALUES (:t, :o, :fid, :method, :fbu, :status, :code, :email, :phone)
                     """,
-                    rows.toArray(SqlParameterSource[]::new));
+                    rows.stream()
+                            .map(r -> new MapSqlParameterSource(r)
+                                    .addValue("t", tenantId)
+                                    .addValue("o", orderId))
+                            .toArray(SqlParameterSource[]::new));
         }
+    }
+
+    /** The searchable fields of each fulfilment, as the order_fulfillment rows hold them. */
+    private static List<Map<String, Object>> fulfillmentRows(JsonNode customerOrder) {
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        for (JsonNode f : customerOrder.path("fulfillments")) {
+            JsonNode address = f.path("deliveryAddress");
+            Map<String, Object> row = new java.util.HashMap<>();
+            row.put("fid", f.path("fulfillmentId").asText());
+            row.put("method", f.path("fulfillmentMethod").asText());
+            row.put("fbu", text(f.path("fulfillmentBusinessUnitId")));
+            row.put("status", f.path("status").path("status").asText());
+            row.put("code", text(f.path("orderCode")));
+            row.put("email", normalised(address.path("email")));
+            row.put("phone", normalised(address.path("daytimePhoneNumber")));
+            rows.add(row);
+        }
+        return rows;
     }
 
     /** Search matches email and phone after trimming and lower-casing (api.md "Search"). */
