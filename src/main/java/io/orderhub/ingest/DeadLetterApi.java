@@ -91,9 +91,7 @@ public class DeadLetterApi {
                 caller.actor(),
                 CorrelationIds.of(exchange),
                 "dead letter " + id + " discarded");
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
-        exchange.getMessage().setBody(null);
+        HttpAnswers.noContent(exchange);
     }
 
     private static UUID id(Exchange exchange) {

@@ -58,19 +58,8 @@ public class DeadLetters {
                 .query(
                         "SELECT * FROM dead_letter WHERE tenant_id = :t AND id = :id AND status = 'OPEN'",
                         new MapSqlParameterSource("t", tenantId).addValue("id", id),
-                        (rs, n) -> new OrderEvent(
-                                rs.getObject("event_id", UUID.class),
-                                rs.getObject("seq") == null ? 0 : rs.getLong("seq"),
-                                rs.getString("tenant_id"),
-                                rs.getString("customer_order_id"),
-                                rs.getString("business_unit_id"),
-                                rs.getString("origin"),
-                                PostgresEventBus.utc(rs.getTimestamp("snapshot_time")),
-                                rs.getBoolean("event_time_given"),
-                                rs.getString("payload"),
-                                rs.getString("correlation_id"),
-                                PostgresEventBus.utc(rs.getTimestamp("received_at")),
-                                rs.getInt("attempts")))
+                        // a dead letter keeps the event's columns under the same names as the bus
+                        PostgresEventBus.EVENT_ROW)
                 .stream()
                 .findFirst();
     }

@@ -7,6 +7,13 @@ public final class HttpAnswers {
 
     private HttpAnswers() {}
 
+    /** 204 No Content. */
+    public static void noContent(Exchange exchange) {
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
+        exchange.getMessage().setBody(null);
+    }
+
     public static void set(Exchange exchange, int status, String jsonBody, String location) {
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);

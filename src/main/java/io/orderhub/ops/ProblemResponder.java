@@ -2,8 +2,6 @@ package io.orderhub.ops;
 
 import io.orderhub.ingest.Failures;
 import io.orderhub.orders.OrderJson;
-import java.util.List;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,14 +37,7 @@ public class ProblemResponder {
         }
         if (failure != null && Failures.classify(failure) != Failures.Kind.PERSISTENT) {
             log.warn("Database unavailable while answering a request: {}", Failures.describe(failure));
-            return new ProblemException(
-                    503,
-                    "unavailable",
-                    "Service unavailable",
-                    "the hub's database is not reachable right now; retry later",
-                    List.of(),
-                    Map.of(),
-                    Map.of("Retry-After", "5"));
+            return ProblemException.unavailable("the hub's database is not reachable right now; retry later", 5);
         }
         log.error("Unexpected failure while answering a request", failure);
         return new ProblemException(500, "internal", "Internal error", "the hub failed to answer; see its log");

@@ -40,7 +40,7 @@ public class OrderApplier {
                 stored == null ? event.origin() : stored.origin(),
                 event.seq() > 0 ? event.seq() : (stored == null ? null : stored.appliedSeq()),
                 oms
-                        ? OrderRepository.later(stored == null ? null : stored.omsSnapshotTime(), event.snapshotTime())
+                        ? SnapshotTimes.later(stored == null ? null : stored.omsSnapshotTime(), event.snapshotTime())
                         : (stored == null ? null : stored.omsSnapshotTime()),
                 stored == null ? java.util.List.of() : stored.flags(),
                 null);

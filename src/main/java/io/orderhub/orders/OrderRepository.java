@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
@@ -169,12 +168,5 @@ public class OrderRepository {
                         : rs.getTimestamp("oms_snapshot_time").toInstant().atOffset(ZoneOffset.UTC),
                 flags == null ? List.of() : Arrays.asList((String[]) flags.getArray()),
                 rs.getTimestamp("changed_at").toInstant().atOffset(ZoneOffset.UTC));
-    }
-
-    static OffsetDateTime later(OffsetDateTime a, OffsetDateTime b) {
-        if (a == null) {
-            return b;
-        }
-        return b != null && b.isAfter(a) ? b : a;
     }
 }

@@ -46,7 +46,8 @@ public final class SnapshotTimes {
         }
     }
 
-    private static OffsetDateTime later(OffsetDateTime a, OffsetDateTime b) {
+    /** The later of two times; null counts as earliest. */
+    static OffsetDateTime later(OffsetDateTime a, OffsetDateTime b) {
         if (a == null) {
             return b;
         }

@@ -173,9 +173,7 @@ public class TenantAdmin {
         if (!tenants.revokeKey(tenantId, keyId)) {
             throw ProblemException.notFound("tenant " + tenantId + " has no key " + keyId);
         }
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
-        exchange.getMessage().setBody(null);
+        HttpAnswers.noContent(exchange);
     }
 
     private static String tenantId(Exchange exchange) {
