@@ -89,7 +89,9 @@ class OpsEndpointsTest {
     @Test
     void healthDetailsAreShownToTheScrapeTokenToo() {
         Hub.Answer a = hub.send("GET", "/actuator/health", Hub.SCRAPE_TOKEN, null);
-        assertThat(a.status()).as("GET /actuator/health with the scrape token: %s", a).isIn(200, 503);
+        assertThat(a.status())
+                .as("GET /actuator/health with the scrape token: %s", a)
+                .isIn(200, 503);
         assertThat(a.json().path("components").path("db").path("status").asText())
                 .as("db in %s", a)
                 .isEqualTo("UP");

@@ -30,6 +30,11 @@ final class LoadUnderTest {
     private final ExecutorService clients;
 
     LoadUnderTest(Hub hub, String key, int orders, int clientCount) {
+        this(java.util.List.of(hub), key, orders, clientCount);
+    }
+
+    /** Load spread over several hub instances: successive versions of one order go to different instances. */
+    LoadUnderTest(java.util.List<Hub> hubs, String key, int orders, int clientCount) {
         this.orders = orders;
         this.clients = Executors.newFixedThreadPool(clientCount);
         for (int c = 0; c < clientCount; c++) {
@@ -51,6 +56,8 @@ final class LoadUnderTest {
                         String doc = OrderDocs.order(id, "S1", "CREATED", changedAt, "v" + version)
                                 .toString();
                         try {
+                            // successive versions of an order go through different instances
+                            Hub hub = hubs.get(version % hubs.size());
                             Hub.Answer a = hub.send(
                                     "PUT", "/api/v1/business-units/S1/customer-orders/" + id, key, doc, Map.of());
                             statuses.add(a.status());
