@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orderhub.orders.OrderJson;
+import io.orderhub.storage.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -145,18 +145,8 @@ public class DeadLetters {
         n.put("eventId", rs.getString("event_id"));
         n.put("customerOrderId", rs.getString("customer_order_id"));
         n.put("businessUnitId", rs.getString("business_unit_id"));
-        n.put(
-                "receivedAt",
-                rs.getTimestamp("received_at")
-                        .toInstant()
-                        .atOffset(ZoneOffset.UTC)
-                        .toString());
-        n.put(
-                "deadLetteredAt",
-                rs.getTimestamp("dead_lettered_at")
-                        .toInstant()
-                        .atOffset(ZoneOffset.UTC)
-                        .toString());
+        n.put("receivedAt", Timestamps.rfc3339(rs.getTimestamp("received_at")));
+        n.put("deadLetteredAt", Timestamps.rfc3339(rs.getTimestamp("dead_lettered_at")));
         n.put("attempts", rs.getInt("attempts"));
         n.put("errorClass", rs.getString("error_class"));
         n.put("error", rs.getString("error"));

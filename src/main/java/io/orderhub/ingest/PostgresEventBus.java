@@ -1,9 +1,9 @@
 package io.orderhub.ingest;
 
 import io.orderhub.HubProperties;
+import io.orderhub.storage.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -204,15 +204,11 @@ public class PostgresEventBus implements EventBus {
                 rs.getString("customer_order_id"),
                 rs.getString("business_unit_id"),
                 rs.getString("origin"),
-                utc(rs.getTimestamp("snapshot_time")),
+                Timestamps.utc(rs.getTimestamp("snapshot_time")),
                 rs.getBoolean("event_time_given"),
                 rs.getString("payload"),
                 rs.getString("correlation_id"),
-                utc(rs.getTimestamp("received_at")),
+                Timestamps.utc(rs.getTimestamp("received_at")),
                 rs.getInt("attempts"));
-    }
-
-    static OffsetDateTime utc(Timestamp ts) {
-        return ts == null ? null : ts.toInstant().atOffset(ZoneOffset.UTC);
     }
 }

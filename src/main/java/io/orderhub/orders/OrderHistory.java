@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orderhub.ingest.Events;
 import io.orderhub.ingest.OrderEvent;
-import java.time.ZoneOffset;
+import io.orderhub.storage.Timestamps;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,12 +97,7 @@ public class OrderHistory {
                 new MapSqlParameterSource("t", tenantId).addValue("o", orderId),
                 rs -> {
                     ObjectNode e = entries.addObject();
-                    e.put(
-                            "at",
-                            rs.getTimestamp("at")
-                                    .toInstant()
-                                    .atOffset(ZoneOffset.UTC)
-                                    .toString());
+                    e.put("at", Timestamps.rfc3339(rs.getTimestamp("at")));
                     e.put("kind", rs.getString("kind"));
                     putIfNotNull(e, "outcome", rs.getString("outcome"));
                     putIfNotNull(e, "eventId", rs.getString("event_id"));
@@ -113,12 +108,7 @@ public class OrderHistory {
                     putIfNotNull(e, "actor", rs.getString("actor"));
                     putIfNotNull(e, "correlationId", rs.getString("correlation_id"));
                     if (rs.getTimestamp("snapshot_time") != null) {
-                        e.put(
-                                "snapshotTime",
-                                rs.getTimestamp("snapshot_time")
-                                        .toInstant()
-                                        .atOffset(ZoneOffset.UTC)
-                                        .toString());
+                        e.put("snapshotTime", Timestamps.rfc3339(rs.getTimestamp("snapshot_time")));
                     }
                     putIfNotNull(e, "detail", rs.getString("detail"));
                 });

@@ -1,10 +1,10 @@
 package io.orderhub.orders;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orderhub.storage.Timestamps;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -163,10 +163,8 @@ public class OrderRepository {
                 rs.getString("document"),
                 rs.getString("origin"),
                 (Long) rs.getObject("applied_seq"),
-                rs.getTimestamp("oms_snapshot_time") == null
-                        ? null
-                        : rs.getTimestamp("oms_snapshot_time").toInstant().atOffset(ZoneOffset.UTC),
+                Timestamps.utc(rs.getTimestamp("oms_snapshot_time")),
                 flags == null ? List.of() : Arrays.asList((String[]) flags.getArray()),
-                rs.getTimestamp("changed_at").toInstant().atOffset(ZoneOffset.UTC));
+                Timestamps.utc(rs.getTimestamp("changed_at")));
     }
 }

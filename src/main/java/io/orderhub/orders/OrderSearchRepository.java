@@ -1,10 +1,10 @@
 package io.orderhub.orders;
 
+import io.orderhub.storage.Timestamps;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -233,7 +233,7 @@ public class OrderSearchRepository {
                 rs.getString("customer_id"),
                 rs.getString("customer_name"),
                 rs.getString("status"),
-                rs.getTimestamp("changed_at").toInstant().atOffset(ZoneOffset.UTC),
+                Timestamps.utc(rs.getTimestamp("changed_at")),
                 flags == null ? List.of() : Arrays.asList((String[]) flags.getArray()),
                 List.of());
     }

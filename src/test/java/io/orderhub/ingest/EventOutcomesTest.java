@@ -59,6 +59,14 @@ class EventOutcomesTest {
         JsonNode stored = awaitOrder(id);
         assertThat(stored).isEqualTo(json(doc));
         assertThat(outcomes(id)).containsExactly("APPLIED");
+        JsonNode entry = hub.send("GET", "/api/v1/business-units/S1/customer-orders/" + id + "/history", key, null)
+                .json()
+                .get("entries")
+                .get(0);
+        assertThat(io.orderhub.orders.OrderDocumentValidator.isRfc3339DateTime(
+                        entry.get("at").asText()))
+                .as("history time %s is RFC 3339", entry.get("at"))
+                .isTrue();
     }
 
     @Test
@@ -174,6 +182,10 @@ class EventOutcomesTest {
         assertThat(dl.get("correlationId").asText()).isEqualTo("corr-" + id);
         assertThat(dl.get("error").asText()).contains("refused by a database rule");
         assertThat(dl.get("origin").asText()).isEqualTo("OMS");
+        assertThat(io.orderhub.orders.OrderDocumentValidator.isRfc3339DateTime(
+                        dl.get("receivedAt").asText()))
+                .as("receivedAt %s is RFC 3339", dl.get("receivedAt"))
+                .isTrue();
         String dlId = dl.get("id").asText();
         assertThat(admin("GET", "/api/v1/dead-letters/" + dlId)
                         .json()

@@ -3,11 +3,10 @@ package io.orderhub.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orderhub.support.Hub;
 import io.orderhub.support.HubTest;
-import java.math.BigDecimal;
+import io.orderhub.support.OrderDocs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -591,37 +590,8 @@ class SecurityMatrixTest {
         return "/api/v1/business-units/S1/customer-orders/" + id;
     }
 
-    /** An invented bike-shop order: one line, picked up at {@code bu}. */
+    /** A valid order placed and picked up at {@code bu}: the suite's shared fixture. */
     static String orderDoc(String id, String bu) {
-        String at = "2026-05-02T16:45:00Z";
-        ObjectNode root = Hub.JSON.createObjectNode();
-        ObjectNode o = root.putObject("customerOrder");
-        o.put("customerOrderId", id);
-        o.put("businessUnitId", bu);
-        o.putObject("status").put("status", "CREATED").put("changedDateTime", at);
-        o.put("currencyId", "NOK");
-        ArrayNode items = o.putArray("items");
-        items.addObject()
-                .put("lineItemId", "1")
-                .put("itemId", "BIKE-HELMET-M")
-                .put("itemName", "Commuter helmet, size M")
-                .put("unitPrice", new BigDecimal("899.00"))
-                .set("quantity", Hub.JSON.createObjectNode().put("value", 1).put("unitOfMeasure", "EA"));
-        ObjectNode f = o.putArray("fulfillments").addObject();
-        f.put("fulfillmentId", "P1");
-        f.put("fulfillmentMethod", "PICKUP_IN_STORE");
-        f.put("fulfillmentBusinessUnitId", bu);
-        f.putObject("status").put("status", "CREATED").put("changedDateTime", at);
-        f.putArray("lineItems")
-                .addObject()
-                .put("lineItemId", "1")
-                .put("itemId", "BIKE-HELMET-M")
-                .put("orderedQuantity", 1)
-                .put("quantity", 0)
-                .set(
-                        "status",
-                        Hub.JSON.createObjectNode().put("status", "CREATED").put("changedDateTime", at));
-        o.putObject("customer").put("customerId", "C-55021").put("name", "Kari Nordmann");
-        return root.toString();
+        return OrderDocs.put(id, bu);
     }
 }
