@@ -44,8 +44,13 @@ public class OrderLocks {
         MapSqlParameterSource key =
                 new MapSqlParameterSource("t", event.tenantId()).addValue("o", event.customerOrderId());
         if ("postgres-bus".equals(exchange.getProperty(SOURCE))) {
-            Optional<OrderEvent> head =
-                    postgresBus.getObject().claimDueHead(event.tenantId(), event.customerOrderId(), APPLY_LOCK);
+            Boolean got = jdbc.queryForObject(
+                    "SELECT pg_try_advisory_xact_lock(" + APPLY_LOCK + ", hashtext(:t || '/' || :o))",
+                    key,
+                    Boolean.class);
+            Optional<OrderEvent> head = Boolean.TRUE.equals(got)
+                    ? postgresBus.getObject().dueHeadOf(event.tenantId(), event.customerOrderId())
+                    : Optional.empty();
             exchange.setProperty(CLAIMED, head.isPresent());
             head.ifPresent(h -> exchange.getIn().setBody(h));
             head.ifPresent(h -> Events.describe(exchange, h));

@@ -147,22 +147,12 @@ public class PostgresEventBus implements EventBus {
         return new ArrayList<>(firstPerOrder.values());
     }
 
-    /**
-     * Takes the order's apply lock if no one holds it and returns its current head (lowest pending sequence) if that is
-     * due, in one round trip; empty when another consumer holds the order or nothing is due.
-     */
-    public Optional<OrderEvent> claimDueHead(String tenantId, String customerOrderId, int lockNamespace) {
+    /** The current head (lowest pending sequence) of an order's backlog, if it is due. */
+    public Optional<OrderEvent> dueHeadOf(String tenantId, String customerOrderId) {
         return jdbc
                 .query(
-                        """
-                        SELECT b.* FROM (SELECT pg_try_advisory_xact_lock(:ns, hashtext(:t || '/' || :o)) AS got) l
-                        CROSS JOIN LATERAL (SELECT * FROM bus_event
-                                            WHERE tenant_id = :t AND customer_order_id = :o ORDER BY seq LIMIT 1) b
-                        WHERE l.got
-                        """,
-                        new MapSqlParameterSource("t", tenantId)
-                                .addValue("o", customerOrderId)
-                                .addValue("ns", lockNamespace),
+                        "SELECT * FROM bus_event WHERE tenant_id = :t AND customer_order_id = :o ORDER BY seq LIMIT 1",
+                        new MapSqlParameterSource("t", tenantId).addValue("o", customerOrderId),
                         (rs, n) ->
                                 rs.getTimestamp("next_attempt_at").toInstant().isAfter(java.time.Instant.now())
                                         ? null
