@@ -48,6 +48,9 @@ public class OrderLocks {
                     "SELECT pg_try_advisory_xact_lock(" + APPLY_LOCK + ", hashtext(:t || '/' || :o))",
                     key,
                     Boolean.class);
+            // The head is read in a second statement on purpose: in READ COMMITTED a statement sees the snapshot
+            // taken when it started, so a head read in the same statement as the lock can predate the commit of the
+            // consumer that just released the lock, and would hand out an event that is already applied.
             Optional<OrderEvent> head = Boolean.TRUE.equals(got)
                     ? postgresBus.getObject().dueHeadOf(event.tenantId(), event.customerOrderId())
                     : Optional.empty();
