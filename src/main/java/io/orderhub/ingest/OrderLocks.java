@@ -64,4 +64,16 @@ public class OrderLocks {
         exchange.setProperty(CLAIMED, true);
         Events.describe(exchange, event);
     }
+
+    /**
+     * Holds order {@code customerOrderId} until the current transaction ends, waiting for an event being applied or
+     * another operation on it (a store operation): two writers of one order never lose each other's update. Reads of
+     * the order must come after this, in later statements.
+     */
+    public void hold(String tenantId, String customerOrderId) {
+        jdbc.queryForObject(
+                "SELECT pg_advisory_xact_lock(" + APPLY_LOCK + ", hashtext(:t || '/' || :o))::text",
+                new MapSqlParameterSource("t", tenantId).addValue("o", customerOrderId),
+                String.class);
+    }
 }

@@ -6,14 +6,21 @@ import io.orderhub.ingest.OrderEvent;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
-/** Applies an event's snapshot to the stored order under {@link SnapshotMerge} and stores the result. */
+/**
+ * Applies an event's snapshot to the stored order under {@link SnapshotMerge}, mints the order codes it lacks, stores
+ * the result and publishes the change.
+ */
 @Component("orderApplier")
 public class OrderApplier {
 
     private final OrderRepository orders;
+    private final OrderCodes codes;
+    private final OrderChanges changes;
 
-    public OrderApplier(OrderRepository orders) {
+    public OrderApplier(OrderRepository orders, OrderCodes codes, OrderChanges changes) {
         this.orders = orders;
+        this.codes = codes;
+        this.changes = changes;
     }
 
     /** Merges and saves; sets header {@code outcome} to APPLIED, UNCHANGED or REJECTED_CONFLICT. */
@@ -28,7 +35,20 @@ public class OrderApplier {
         exchange.getIn().setHeader(Events.OUTCOME, result.outcome());
         exchange.getIn().setHeader(Events.DETAIL, result.detail());
         if (result.outcome() == Outcome.REJECTED_CONFLICT) {
+            if (stored != null) {
+                // the OMS learns the true state at once, from an update it does not filter out as its own echo
+                changes.published(
+                        stored.tenantId(),
+                        stored.customerOrderId(),
+                        stored.businessUnitId(),
+                        OrderEvent.Origin.HUB.name(),
+                        event.correlationId(),
+                        stored.document());
+            }
             return;
+        }
+        if (result.merged() != null) {
+            codes.mintMissing(event.tenantId(), event.customerOrderId(), result.merged());
         }
         boolean oms = "OMS".equals(event.origin());
         JsonNode document = result.merged() != null ? result.merged() : storedDoc;
@@ -45,6 +65,15 @@ public class OrderApplier {
                 stored == null ? java.util.List.of() : stored.flags(),
                 null);
         orders.save(next, document, storedDoc, result.outcome() == Outcome.APPLIED);
+        if (result.outcome() == Outcome.APPLIED) {
+            changes.published(
+                    next.tenantId(),
+                    next.customerOrderId(),
+                    next.businessUnitId(),
+                    event.origin(),
+                    event.correlationId(),
+                    next.document());
+        }
     }
 
     private static JsonNode wrap(JsonNode customerOrder) {

@@ -87,6 +87,37 @@ public class OrderHistory {
                         .addValue("detail", detail));
     }
 
+    /**
+     * Records an operation on the order that is not an OMS event (a store operation, a store-created order), with its
+     * outcome, origin, who did it and the correlation id, and writes its one log line.
+     */
+    public void recordOperation(
+            String tenantId,
+            String orderId,
+            String kind,
+            String outcome,
+            String origin,
+            String actor,
+            String correlationId,
+            String detail) {
+        jdbc.update(
+                """
+                INSERT INTO order_history (tenant_id, customer_order_id, kind, outcome, origin, actor, correlation_id,
+                    detail)
+                VALUES (:t, :o, :kind, :outcome, :origin, :actor, :cid, :detail)
+                """,
+                new MapSqlParameterSource()
+                        .addValue("t", tenantId)
+                        .addValue("o", orderId)
+                        .addValue("kind", kind)
+                        .addValue("outcome", outcome)
+                        .addValue("origin", origin)
+                        .addValue("actor", actor)
+                        .addValue("cid", correlationId)
+                        .addValue("detail", detail));
+        log.info("{} on order {}/{} by {}: {} ({})", kind, tenantId, orderId, actor, outcome, detail);
+    }
+
     /** The order's history, oldest first, as the JSON of {@code GET .../history}. */
     public ObjectNode list(String tenantId, String orderId) {
         ObjectNode body = OrderJson.MAPPER.createObjectNode();

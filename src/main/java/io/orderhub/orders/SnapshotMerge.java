@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * How an OMS snapshot merges into the stored order: the snapshot replaces the document, except for hub-owned data
- * (the placing business unit, minted order codes), which a snapshot that omits them does not erase.
+ * (the placing business unit, minted order codes), which a snapshot that omits them does not erase, and the store's
+ * progress, which a snapshot cannot undo ({@link StoreProgress}).
  */
 public final class SnapshotMerge {
 
@@ -29,13 +30,19 @@ public final class SnapshotMerge {
         }
         ObjectNode merged = snapshot.deepCopy();
         merged.put("businessUnitId", stored == null ? eventBu : storedBu);
+        String kept = null;
         if (stored != null) {
             keepOrderCodes(stored, merged);
+            StoreProgress.Verdict verdict = StoreProgress.reconcile(stored, merged);
+            if (verdict.rejected()) {
+                return new Result(Outcome.REJECTED_CONFLICT, null, verdict.conflict());
+            }
+            kept = verdict.kept().isEmpty() ? null : String.join("; ", verdict.kept());
         }
         if (stored != null && stored.equals(merged)) {
-            return new Result(Outcome.UNCHANGED, null, null);
+            return new Result(Outcome.UNCHANGED, null, kept);
         }
-        return new Result(Outcome.APPLIED, merged, null);
+        return new Result(Outcome.APPLIED, merged, kept);
     }
 
     private static void keepOrderCodes(JsonNode stored, ObjectNode merged) {

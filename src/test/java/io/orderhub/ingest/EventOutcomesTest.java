@@ -57,6 +57,10 @@ class EventOutcomesTest {
         assertThat(put.header("Location")).isEqualTo("/api/v1/business-units/S1/customer-orders/" + id);
 
         JsonNode stored = awaitOrder(id);
+        // the snapshot as sent, plus what the hub owns: the order code it minted for the store pickup
+        ObjectNode fulfilment = (ObjectNode) stored.at("/customerOrder/fulfillments/0");
+        assertThat(fulfilment.get("orderCode").asText()).matches("^C[0-9A-HJKMNP-TV-Z]{6}$");
+        fulfilment.remove("orderCode");
         assertThat(stored).isEqualTo(json(doc));
         assertThat(outcomes(id)).containsExactly("APPLIED");
         JsonNode entry = hub.send("GET", "/api/v1/business-units/S1/customer-orders/" + id + "/history", key, null)
