@@ -19,7 +19,9 @@ public record HubProperties(
         @DefaultValue Events events,
         @DefaultValue Retention retention,
         @DefaultValue Alerts alerts,
-        @DefaultValue Http http) {
+        @DefaultValue Http http,
+        String encryptionKey,
+        @DefaultValue Proxy proxy) {
 
     /** An external PostgreSQL; no url means the embedded server. */
     public record Db(String url, String user, String password, @DefaultValue("20") int poolSize) {
@@ -63,4 +65,19 @@ public record HubProperties(
 
     /** HTTP conventions of every endpoint. */
     public record Http(@DefaultValue("1MB") DataSize maxBodySize) {}
+
+    /**
+     * Proxy mode (api.md "Proxy configuration"): calls to a tenant's OMS. Each tenant has its own circuit breaker and
+     * bulkhead with these settings, so a slow or dead OMS of one tenant does not slow another.
+     */
+    public record Proxy(
+            @DefaultValue("2s") Duration timeout,
+            @DefaultValue("16") int bulkhead,
+            @DefaultValue("50") int failureRatePercent,
+            @DefaultValue("10") int minimumCalls,
+            @DefaultValue("20") int slidingWindow,
+            @DefaultValue("30s") Duration openFor,
+            @DefaultValue("60s") Duration tokenRefreshMargin,
+            @DefaultValue("false") boolean allowPrivateTargets,
+            @DefaultValue List<String> privateTargetAllowList) {}
 }

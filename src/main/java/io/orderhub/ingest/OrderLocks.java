@@ -73,8 +73,7 @@ public class OrderLocks {
     public void hold(String tenantId, String customerOrderId) {
         // an apply holds an order for milliseconds; waiting longer than this means something is stuck, and the
         // caller gets a 503 to retry rather than a request hanging for ever (lock_timeout fails with SQLSTATE 55P03)
-        jdbc.queryForObject(
-                "SELECT set_config('lock_timeout', '5s', true)", new MapSqlParameterSource(), String.class);
+        jdbc.queryForObject("SELECT set_config('lock_timeout', '5s', true)", new MapSqlParameterSource(), String.class);
         jdbc.queryForObject(
                 "SELECT pg_advisory_xact_lock(" + APPLY_LOCK + ", hashtext(:t || '/' || :o))::text",
                 new MapSqlParameterSource("t", tenantId).addValue("o", customerOrderId),

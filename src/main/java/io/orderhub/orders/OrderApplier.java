@@ -35,7 +35,7 @@ public class OrderApplier {
         exchange.getIn().setHeader(Events.OUTCOME, result.outcome());
         exchange.getIn().setHeader(Events.DETAIL, result.detail());
         if (result.outcome() == Outcome.REJECTED_CONFLICT) {
-            if (stored != null) {
+            if (stored != null && result.storeProgressWon()) {
                 // the OMS learns the true state at once, from an update it does not filter out as its own echo
                 changes.published(
                         stored.tenantId(),

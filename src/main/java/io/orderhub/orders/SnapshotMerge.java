@@ -15,7 +15,11 @@ public final class SnapshotMerge {
     private SnapshotMerge() {}
 
     /** The outcome of merging, with the merged document when the outcome changes the order. */
-    public record Result(Outcome outcome, JsonNode merged, String detail) {}
+    public record Result(Outcome outcome, JsonNode merged, String detail, boolean storeProgressWon) {
+        Result(Outcome outcome, JsonNode merged, String detail) {
+            this(outcome, merged, detail, false);
+        }
+    }
 
     /**
      * Merges {@code snapshot} (a {@code customerOrder} object) placed at {@code eventBu} into the stored order
@@ -35,7 +39,7 @@ public final class SnapshotMerge {
             keepOrderCodes(stored, merged);
             StoreProgress.Verdict verdict = StoreProgress.reconcile(stored, merged);
             if (verdict.rejected()) {
-                return new Result(Outcome.REJECTED_CONFLICT, null, verdict.conflict());
+                return new Result(Outcome.REJECTED_CONFLICT, null, verdict.conflict(), true);
             }
             kept = verdict.kept().isEmpty() ? null : String.join("; ", verdict.kept());
         }

@@ -40,7 +40,10 @@ public final class StoreProgress {
                     return new Verdict(conflict, List.of());
                 }
             }
-            if (after instanceof ObjectNode afterNode) {
+            // progress is kept for the same owner only: a shipment the OMS gives to another store or to the warehouse
+            // starts afresh there (nothing was handed out, or the snapshot was refused above)
+            if (after instanceof ObjectNode afterNode
+                    && Fulfillments.owner(before).equals(Fulfillments.owner(after))) {
                 keepProgress(fid, before, afterNode, kept);
             }
         }

@@ -15,6 +15,12 @@ public class StorageConfig {
 
     private static final Logger log = LoggerFactory.getLogger(StorageConfig.class);
 
+    /** Seals secrets at rest (proxy credentials) with hub.encryption-key, or a key generated in the data dir. */
+    @Bean
+    public SecretBox secretBox(HubProperties hub) {
+        return SecretBox.fromSettings(hub.encryptionKey(), hub.db().external(), hub.dataDir());
+    }
+
     @Bean(destroyMethod = "close")
     public HikariDataSource dataSource(HubProperties hub, EmbeddedDatabase embedded) throws IOException {
         HikariConfig config = new HikariConfig();

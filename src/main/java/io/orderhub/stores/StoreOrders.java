@@ -117,7 +117,10 @@ public class StoreOrders {
                 violations.add(v);
             }
         }
-        IdempotencyKeys.checked(exchange.getIn().getHeader(IdempotencyKeys.HEADER, String.class));
+        String key = exchange.getIn().getHeader(IdempotencyKeys.HEADER, String.class);
+        if (key != null && (key.isEmpty() || key.length() > 128)) {
+            violations.add(new Violation("/headers/Idempotency-Key", "must be 1 to 128 characters"));
+        }
         if (!violations.isEmpty()) {
             throw ProblemException.validation(violations);
         }

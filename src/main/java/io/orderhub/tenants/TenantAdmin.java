@@ -29,9 +29,11 @@ public class TenantAdmin {
             Set.of("mode", "proxyBaseUrl", "polling", "defaultCurrency", "timeZone");
 
     private final TenantRepository tenants;
+    private final io.orderhub.security.SsrfGuard proxyTargets;
 
-    public TenantAdmin(TenantRepository tenants) {
+    public TenantAdmin(TenantRepository tenants, io.orderhub.proxy.OmsGuards guards) {
         this.tenants = tenants;
+        this.proxyTargets = guards.proxy();
     }
 
     /** {@code PUT /admin/v1/tenants/{tenantId}}: 201 created or 200 updated. */
@@ -70,6 +72,11 @@ public class TenantAdmin {
         String proxyBaseUrl = text(body, "proxyBaseUrl", null, errors);
         if (proxyBaseUrl != null && !proxyBaseUrl.matches("^https?://[^\\s/?#]+(/[^\\s?#]*)?$")) {
             errors.add(new Violation("/proxyBaseUrl", "must be an http or https URL without query or fragment"));
+        } else if (proxyBaseUrl != null) {
+            // the SSRF guard: the hub must not be made to call its own network on a tenant's behalf
+            proxyTargets
+                    .problemWith(proxyBaseUrl, true)
+                    .ifPresent(problem -> errors.add(new Violation("/proxyBaseUrl", problem)));
         }
         JsonNode polling = body.get("polling");
         if (polling != null && !polling.isNull() && !polling.isObject()) {

@@ -33,6 +33,11 @@ import org.springframework.test.context.ContextConfiguration;
             "hub.alerts.retry=200ms,200ms",
             "hub.alerts.check-interval=500ms",
             "hub.alerts.max-per-minute=10000",
+            // test OMSs and receivers listen on loopback: exempt exactly that address from the SSRF guard
+            "hub.proxy.private-target-allow-list=127.0.0.1/32",
+            "hub.proxy.timeout=1s",
+            "hub.proxy.minimum-calls=4",
+            "hub.proxy.sliding-window=4",
         })
 @ContextConfiguration(initializers = {AlertReceiver.class, CamelJmxOn.class})
 public @interface HubTest {}

@@ -1,0 +1,53 @@
+package io.orderhub.proxy;
+
+import io.orderhub.HubProperties;
+import io.orderhub.tenants.Tenant;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Gives each tenant its own OMS call route, made from the {@code oms-call} route template (routes/oms-call.camel.yaml)
+ * on the tenant's first proxied request. Camel's circuit breaker belongs to the route it is defined in, so one route
+ * per tenant is what gives each tenant its own breaker, timeout and bulkhead, while the breaker stays a named step of
+ * the YAML and each tenant's calls show up as their own route in Hawtio. Made on demand, so every hub instance makes
+ * its own without any start-up sync.
+ */
+@Component("omsCallRoutes")
+public class OmsCallRoutes {
+
+    private final CamelContext camel;
+    private final HubProperties hub;
+
+    public OmsCallRoutes(CamelContext camel, HubProperties hub) {
+        this.camel = camel;
+        this.hub = hub;
+    }
+
+    /** Sets exchange property {@code omsCall} to the tenant's call route, making the route first if need be. */
+    public void ensure(Exchange exchange) throws Exception {
+        Tenant tenant = exchange.getProperty(OmsProxy.TENANT, Tenant.class);
+        String routeId = "oms-call-" + tenant.tenantId();
+        if (camel.getRoute(routeId) == null) {
+            synchronized (this) {
+                if (camel.getRoute(routeId) == null) {
+                    HubProperties.Proxy p = hub.proxy();
+                    TemplatedRouteBuilder.builder(camel, "oms-call")
+                            .routeId(routeId)
+                            // node ids must be unique across routes: the tenant prefixes this route's step ids
+                            .prefixId(tenant.tenantId() + "-")
+                            .parameter("tenantId", tenant.tenantId())
+                            .parameter("timeoutMillis", p.timeout().toMillis())
+                            .parameter("bulkhead", p.bulkhead())
+                            .parameter("failureRatePercent", p.failureRatePercent())
+                            .parameter("minimumCalls", p.minimumCalls())
+                            .parameter("slidingWindow", p.slidingWindow())
+                            .parameter("openForSeconds", Math.max(1, p.openFor().toSeconds()))
+                            .add();
+                }
+            }
+        }
+        exchange.setProperty("omsCall", "direct:" + routeId);
+    }
+}
