@@ -15,6 +15,9 @@ import java.util.List;
 /** The packaged hub jar running as its own JVM, as in production: started, killed with SIGKILL, restarted. */
 public final class HubProcess implements AutoCloseable {
 
+    /** A fixed key for secrets at rest: tests only (base64 of 32 bytes). */
+    static final String TEST_ENCRYPTION_KEY = "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=";
+
     private final List<String> args;
     private final Path log;
     private final int port;
@@ -36,7 +39,9 @@ public final class HubProcess implements AutoCloseable {
                 "--hub.bootstrap.tenant=" + Hub.BOOTSTRAP_TENANT,
                 "--hub.bootstrap.api-key=" + Hub.BOOTSTRAP_KEY,
                 "--hub.events.retry=200ms,400ms",
-                "--hub.events.outage-pause=500ms"));
+                "--hub.events.outage-pause=500ms",
+                // required with an external database; the same for every instance, as in production
+                "--hub.encryption-key=" + TEST_ENCRYPTION_KEY));
         args.addAll(extraArgs);
         Path logDir = Path.of("target", "it-logs");
         Files.createDirectories(logDir);
