@@ -21,7 +21,8 @@ public record HubProperties(
         @DefaultValue Alerts alerts,
         @DefaultValue Http http,
         String encryptionKey,
-        @DefaultValue Proxy proxy) {
+        @DefaultValue Proxy proxy,
+        @DefaultValue Polling polling) {
 
     /** An external PostgreSQL; no url means the embedded server. */
     public record Db(String url, String user, String password, @DefaultValue("20") int poolSize) {
@@ -80,4 +81,15 @@ public record HubProperties(
             @DefaultValue("60s") Duration tokenRefreshMargin,
             @DefaultValue("false") boolean allowPrivateTargets,
             @DefaultValue List<String> privateTargetAllowList) {}
+
+    /**
+     * Polling mode (api.md "Polling mode"): a time cursor is re-read with {@code overlap}; a failing OMS is polled
+     * with backoff up to {@code maxBackoff} and alerted after {@code alertAfter}.
+     */
+    public record Polling(
+            @DefaultValue("1m") Duration overlap,
+            @DefaultValue("10m") Duration alertAfter,
+            @DefaultValue("10m") Duration maxBackoff,
+            @DefaultValue("1000") int tickMillis,
+            @DefaultValue("1000") int maxPagesPerPoll) {}
 }

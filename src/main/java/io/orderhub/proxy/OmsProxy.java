@@ -147,8 +147,15 @@ public class OmsProxy {
      * headers, Camel's, the path variables) is dropped, so nothing internal leaks and no hop-by-hop header is relayed.
      */
     private Tenant prepare(Exchange exchange, String kind) {
-        Caller caller = Caller.of(exchange);
-        Tenant tenant = tenants.find(caller.tenantId()).orElseThrow();
+        return prepare(exchange, kind, Caller.of(exchange).tenantId());
+    }
+
+    /**
+     * Prepares a request to {@code tenantId}'s OMS (also for the poller, which has no HTTP caller; it sets the
+     * correlation id of its poll as exchange property {@link CorrelationIds#ATTRIBUTE} first).
+     */
+    public Tenant prepare(Exchange exchange, String kind, String tenantId) {
+        Tenant tenant = tenants.find(tenantId).orElseThrow();
         if (tenant.proxyBaseUrl() == null) {
             throw notConfigured(tenant.tenantId(), "has no proxyBaseUrl");
         }

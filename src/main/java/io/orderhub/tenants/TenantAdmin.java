@@ -30,10 +30,13 @@ public class TenantAdmin {
 
     private final TenantRepository tenants;
     private final io.orderhub.security.SsrfGuard proxyTargets;
+    private final io.orderhub.polling.PollState pollState;
 
-    public TenantAdmin(TenantRepository tenants, io.orderhub.proxy.OmsGuards guards) {
+    public TenantAdmin(
+            TenantRepository tenants, io.orderhub.proxy.OmsGuards guards, io.orderhub.polling.PollState pollState) {
         this.tenants = tenants;
         this.proxyTargets = guards.proxy();
+        this.pollState = pollState;
     }
 
     /** {@code PUT /admin/v1/tenants/{tenantId}}: 201 created or 200 updated. */
@@ -81,6 +84,12 @@ public class TenantAdmin {
         JsonNode polling = body.get("polling");
         if (polling != null && !polling.isNull() && !polling.isObject()) {
             errors.add(new Violation("/polling", "must be an object"));
+        } else if (polling != null && polling.isObject()) {
+            errors.addAll(io.orderhub.polling.PollingSettings.check(polling));
+        }
+        if ("polling".equals(mode) && proxyBaseUrl == null) {
+            errors.add(
+                    new Violation("/proxyBaseUrl", "is required in polling mode (where the OMS is asked for changes)"));
         }
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
@@ -103,7 +112,10 @@ public class TenantAdmin {
     public void get(Exchange exchange) {
         String tenantId = tenantId(exchange);
         Tenant tenant = tenants.find(tenantId).orElseThrow(() -> ProblemException.notFound("no tenant " + tenantId));
-        HttpAnswers.set(exchange, 200, json(tenant).toString(), null);
+        ObjectNode body = json(tenant);
+        // polling: the cursor, the last poll's time and result (api.md "Polling mode")
+        pollState.describe(tenantId).ifPresent(state -> body.set("pollState", state));
+        HttpAnswers.set(exchange, 200, body.toString(), null);
     }
 
     /** {@code POST .../api-keys}: 201 with the key, shown this once. */

@@ -38,6 +38,9 @@ import org.springframework.test.context.ContextConfiguration;
             "hub.proxy.timeout=1s",
             "hub.proxy.minimum-calls=4",
             "hub.proxy.sliding-window=4",
+            "hub.polling.tick-millis=200",
+            "hub.polling.alert-after=0s",
+            "hub.polling.max-backoff=1h",
         })
 @ContextConfiguration(initializers = {AlertReceiver.class, CamelJmxOn.class})
 public @interface HubTest {}
