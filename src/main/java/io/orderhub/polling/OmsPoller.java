@@ -64,6 +64,7 @@ public class OmsPoller {
     static final String MAX_SEEN = "pollMaxSnapshotTime";
     static final String OMS_CURSOR = "pollOmsCursor";
     static final String FROM = "pollCursor";
+    static final String POLL_NOW = "pollNow";
 
     private final DataSource dataSource;
     private final PollState state;
@@ -130,6 +131,12 @@ public class OmsPoller {
         }
         if (!locked) {
             log.debug("Poll of tenant {} is running elsewhere", tenantId);
+            return;
+        }
+        if (!Boolean.TRUE.equals(exchange.getProperty(POLL_NOW, Boolean.class)) && !state.isDue(tenantId)) {
+            // another instance polled it between our look at the due list and the lock: not due any more
+            exchange.setProperty(LOCK, connection);
+            release(exchange);
             return;
         }
         exchange.setProperty(LOCK, connection);
@@ -307,6 +314,7 @@ public class OmsPoller {
                     "not-polling", "tenant " + tenantId + " is in mode " + tenant.mode() + ", not polling");
         }
         exchange.getIn().setBody(tenantId);
+        exchange.setProperty(POLL_NOW, true);
     }
 
     /** After a poll asked for by an operator: 409 if another poll of the tenant was running, else its state. */

@@ -38,6 +38,18 @@ public class PollState {
                 String.class);
     }
 
+    /** True when the tenant polls and its next poll is due now (checked again once its poll lock is held). */
+    public boolean isDue(String tenantId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                """
+                SELECT EXISTS (SELECT 1 FROM tenant t LEFT JOIN poll_state p USING (tenant_id)
+                               WHERE t.tenant_id = :t AND t.mode = 'polling'
+                                 AND (p.next_poll_at IS NULL OR p.next_poll_at <= now()))
+                """,
+                new MapSqlParameterSource("t", tenantId),
+                Boolean.class));
+    }
+
     public Cursor cursor(String tenantId) {
         return jdbc
                 .query(

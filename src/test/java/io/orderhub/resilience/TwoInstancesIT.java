@@ -3,13 +3,18 @@ package io.orderhub.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import io.orderhub.storage.EmbeddedPostgresServer;
 import io.orderhub.support.Hub;
 import io.orderhub.support.HubProcess;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,6 +62,82 @@ class TwoInstancesIT {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void twoInstancesNeverPollOneTenantAtOnce() throws Exception {
+        // an OMS that takes its time over each page and counts how many polls of the tenant are in flight
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        AtomicInteger polls = new AtomicInteger();
+        HttpServer oms = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        oms.setExecutor(Executors.newFixedThreadPool(8));
+        oms.createContext("/oms/customer-orders", exchange -> {
+            int now = inFlight.incrementAndGet();
+            mostAtOnce.accumulateAndGet(now, Math::max);
+            polls.incrementAndGet();
+            try {
+                Thread.sleep(300);
+                byte[] body = "{\"customerOrders\": [], \"cursor\": \"c\"}".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inFlight.decrementAndGet();
+                exchange.close();
+            }
+        });
+        oms.start();
+        Path data = Files.createTempDirectory(Path.of("target"), "two-pollers-");
+        try (EmbeddedPostgresServer db = EmbeddedPostgresServer.start(data.resolve("pg"))) {
+            List<String> args = List.of(
+                    "--hub.db.url=" + db.jdbcUrl(),
+                    "--hub.db.user=" + db.user(),
+                    "--hub.db.password=" + db.password(),
+                    "--hub.proxy.private-target-allow-list=127.0.0.1/32",
+                    "--hub.polling.tick-millis=50");
+            try (HubProcess one = HubProcess.of("poller-one", args);
+                    HubProcess two = HubProcess.of("poller-two", args)) {
+                one.start();
+                two.start();
+                Hub hub = one.client();
+                String tenant = Hub.uniqueTenant("two-pollers");
+                String admin = hub.newTenantKey(tenant, "[\"admin\"]", null);
+                assertThat(hub.send(
+                                        "PUT",
+                                        "/api/v1/proxy-config",
+                                        admin,
+                                        "{\"type\": \"basic\", \"config\": {\"username\": \"u\", \"password\": \"p\"}}")
+                                .status())
+                        .isEqualTo(204);
+                // due every second, each poll takes 300 ms, both instances look for due tenants every 50 ms
+                assertThat(hub.send(
+                                        "PUT",
+                                        "/admin/v1/tenants/" + tenant,
+                                        Hub.ADMIN_TOKEN,
+                                        "{\"mode\": \"polling\", \"proxyBaseUrl\": \"http://127.0.0.1:"
+                                                + oms.getAddress().getPort()
+                                                + "/oms\", \"polling\": {\"interval\": \"PT1S\"}}")
+                                .status())
+                        .isEqualTo(200);
+                Hub.await(Duration.ofSeconds(60), "eight polls", () -> polls.get() >= 8);
+                assertThat(mostAtOnce.get())
+                        .as("polls of the tenant in flight at once")
+                        .isEqualTo(1);
+                String marker = "Poll of tenant " + tenant + ": OK";
+                long recorded = one.log().split(java.util.regex.Pattern.quote(marker), -1).length
+                        - 1
+                        + two.log().split(java.util.regex.Pattern.quote(marker), -1).length
+                        - 1;
+                assertThat(recorded)
+                        .as("each completed poll recorded by the one instance that made it")
+                        .isBetween((long) polls.get() - 1, (long) polls.get());
+            }
+        } finally {
+            oms.stop(0);
         }
     }
 }
