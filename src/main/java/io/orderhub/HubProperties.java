@@ -22,7 +22,8 @@ public record HubProperties(
         @DefaultValue Http http,
         String encryptionKey,
         @DefaultValue Proxy proxy,
-        @DefaultValue Polling polling) {
+        @DefaultValue Polling polling,
+        @DefaultValue Webhooks webhooks) {
 
     /** An external PostgreSQL; no url means the embedded server. */
     public record Db(String url, String user, String password, @DefaultValue("20") int poolSize) {
@@ -92,4 +93,15 @@ public record HubProperties(
             @DefaultValue("10m") Duration maxBackoff,
             @DefaultValue("1000") int tickMillis,
             @DefaultValue("1000") int maxPagesPerPoll) {}
+
+    /** Outbound webhooks (outbound.md "Delivery rules"). */
+    public record Webhooks(
+            @DefaultValue("5s") Duration timeout,
+            @DefaultValue({"1m", "2m", "4m", "8m", "10m"}) List<Duration> retrySchedule,
+            @DefaultValue("false") boolean allowHttp,
+            @DefaultValue("false") boolean allowPrivateTargets,
+            @DefaultValue List<String> privateTargetAllowList,
+            @DefaultValue("200") int tickMillis,
+            @DefaultValue("16") int concurrency,
+            @DefaultValue("4") int perSubscription) {}
 }

@@ -3,6 +3,7 @@ package io.orderhub.orders;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderhub.ingest.Events;
 import io.orderhub.ingest.OrderEvent;
+import io.orderhub.outbound.Outbox;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -15,9 +16,9 @@ public class OrderApplier {
 
     private final OrderRepository orders;
     private final OrderCodes codes;
-    private final OrderChanges changes;
+    private final Outbox changes;
 
-    public OrderApplier(OrderRepository orders, OrderCodes codes, OrderChanges changes) {
+    public OrderApplier(OrderRepository orders, OrderCodes codes, Outbox changes) {
         this.orders = orders;
         this.codes = codes;
         this.changes = changes;

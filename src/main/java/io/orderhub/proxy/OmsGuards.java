@@ -41,8 +41,16 @@ public class OmsGuards {
      * redirects (a redirect to an address the guard refuses must not even be tried).
      */
     @Bean(name = "omsHttpClient")
-    public org.apache.camel.component.http.HttpClientConfigurer omsHttpClient() {
-        return builder -> builder.disableAutomaticRetries().disableRedirectHandling();
+    public org.apache.camel.component.http.HttpClientConfigurer omsHttpClient(HubProperties hub) {
+        Timeout timeout = Timeout.of(hub.proxy().timeout().toMillis(), TimeUnit.MILLISECONDS);
+        // camel-http's own request defaults would wait for an answer for ever: the timeout is set here, after them
+        org.apache.hc.client5.http.config.RequestConfig requests =
+                org.apache.hc.client5.http.config.RequestConfig.custom()
+                        .setResponseTimeout(timeout)
+                        .setConnectionRequestTimeout(timeout)
+                        .build();
+        return builder ->
+                builder.disableAutomaticRetries().disableRedirectHandling().setDefaultRequestConfig(requests);
     }
 
     /**

@@ -47,7 +47,10 @@ public class OmsTokens {
     private final Duration margin;
     private final Clock clock = Clock.systemUTC();
 
-    public OmsTokens(PoolingHttpClientConnectionManager omsConnections, HubProperties hub) {
+    public OmsTokens(
+            @org.springframework.beans.factory.annotation.Qualifier("omsConnections")
+                    PoolingHttpClientConnectionManager omsConnections,
+            HubProperties hub) {
         Timeout timeout = Timeout.of(hub.proxy().timeout().toMillis(), TimeUnit.MILLISECONDS);
         this.http = HttpClients.custom()
                 .setConnectionManager(omsConnections)

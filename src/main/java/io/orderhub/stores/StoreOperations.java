@@ -8,11 +8,11 @@ import io.orderhub.ingest.OrderLocks;
 import io.orderhub.ops.CorrelationIds;
 import io.orderhub.ops.HttpAnswers;
 import io.orderhub.ops.ProblemException;
-import io.orderhub.orders.OrderChanges;
 import io.orderhub.orders.OrderHistory;
 import io.orderhub.orders.OrderJson;
 import io.orderhub.orders.OrderRepository;
 import io.orderhub.orders.StoredOrder;
+import io.orderhub.outbound.Outbox;
 import io.orderhub.security.Caller;
 import io.orderhub.security.Tokens;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +49,7 @@ public class StoreOperations {
     private final OrderLocks locks;
     private final IdempotencyKeys idempotencyKeys;
     private final OrderHistory history;
-    private final OrderChanges changes;
+    private final Outbox changes;
     private final TransactionTemplate transaction;
     private final Clock clock;
 
@@ -58,7 +58,7 @@ public class StoreOperations {
             OrderLocks locks,
             IdempotencyKeys idempotencyKeys,
             OrderHistory history,
-            OrderChanges changes,
+            Outbox changes,
             PlatformTransactionManager transactions) {
         this.orders = orders;
         this.locks = locks;

@@ -7,7 +7,6 @@ import io.orderhub.ingest.IdempotencyKeys;
 import io.orderhub.ops.CorrelationIds;
 import io.orderhub.ops.HttpAnswers;
 import io.orderhub.ops.ProblemException;
-import io.orderhub.orders.OrderChanges;
 import io.orderhub.orders.OrderCodes;
 import io.orderhub.orders.OrderDocumentValidator;
 import io.orderhub.orders.OrderHistory;
@@ -15,6 +14,7 @@ import io.orderhub.orders.OrderJson;
 import io.orderhub.orders.OrderRepository;
 import io.orderhub.orders.StoredOrder;
 import io.orderhub.orders.Violation;
+import io.orderhub.outbound.Outbox;
 import io.orderhub.security.Caller;
 import io.orderhub.security.Tokens;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +45,7 @@ public class StoreOrders {
     private final OrderRepository orders;
     private final OrderCodes codes;
     private final OrderHistory history;
-    private final OrderChanges changes;
+    private final Outbox changes;
     private final IdempotencyKeys idempotencyKeys;
     private final TransactionTemplate transaction;
 
@@ -54,7 +54,7 @@ public class StoreOrders {
             OrderRepository orders,
             OrderCodes codes,
             OrderHistory history,
-            OrderChanges changes,
+            Outbox changes,
             IdempotencyKeys idempotencyKeys,
             PlatformTransactionManager transactions) {
         this.validator = validator;

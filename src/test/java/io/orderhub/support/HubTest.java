@@ -39,6 +39,11 @@ import org.springframework.test.context.ContextConfiguration;
             "hub.proxy.minimum-calls=4",
             "hub.proxy.sliding-window=4",
             "hub.polling.tick-millis=200",
+            "hub.webhooks.allow-http=true",
+            "hub.webhooks.private-target-allow-list=127.0.0.1/32",
+            "hub.webhooks.timeout=1s",
+            "hub.webhooks.retry-schedule=200ms,400ms,600ms",
+            "hub.webhooks.tick-millis=50",
             "hub.polling.alert-after=0s",
             "hub.polling.max-backoff=1h",
         })

@@ -1,0 +1,124 @@
+package io.orderhub.outbound;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orderhub.orders.OrderJson;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The transactional outbox (outbound.md "What is published"): an event is written to {@code outbox_event}, and one
+ * delivery per matching subscription to the journal {@code webhook_delivery}, in the transaction of the change that
+ * caused it, so a change is never published without being stored nor stored without being published. Order updates
+ * are never written for UNCHANGED, duplicate or stale events (their callers only call this for a change).
+ */
+@Component
+public class Outbox {
+
+    public static final String ORDER_UPDATE = "cor.customer-order-updates.v2";
+    public static final String TRANSACTIONS = "txr.transactions.v1";
+    public static final String PING = "exe.events.v1";
+
+    private final NamedParameterJdbcTemplate jdbc;
+
+    public Outbox(NamedParameterJdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Publishes the order as it is after the change; {@code document} is the full {@code {"customerOrder": ...}} text
+     * and {@code origin} OMS, STORE or HUB (the true state sent back after a refused snapshot). Returns the event id.
+     */
+    public UUID published(
+            String tenantId,
+            String customerOrderId,
+            String placedAt,
+            String origin,
+            String correlationId,
+            String document) {
+        JsonNode order = OrderJson.parse(document).path("customerOrder");
+        // visible to the placing store and to every fulfilling store: what a businessUnits filter matches
+        Set<String> businessUnits = new LinkedHashSet<>();
+        businessUnits.add(placedAt);
+        for (JsonNode f : order.path("fulfillments")) {
+            if (f.path("fulfillmentBusinessUnitId").isTextual()) {
+                businessUnits.add(f.path("fulfillmentBusinessUnitId").asText());
+            }
+        }
+        UUID eventId = write(
+                tenantId, ORDER_UPDATE, customerOrderId, placedAt, businessUnits, origin, correlationId, document);
+        fanOut(tenantId, eventId, ORDER_UPDATE, customerOrderId, origin, businessUnits, null);
+        return eventId;
+    }
+
+    /** A test event ({@code exe.events.v1}) for one subscription only. */
+    public UUID ping(String tenantId, String webhookId, String correlationId) {
+        UUID eventId = write(tenantId, PING, null, null, Set.of(), "HUB", correlationId, "{\"message\":\"ping\"}");
+        fanOut(tenantId, eventId, PING, null, "HUB", Set.of(), webhookId);
+        return eventId;
+    }
+
+    private UUID write(
+            String tenantId,
+            String type,
+            String customerOrderId,
+            String placedAt,
+            Set<String> businessUnits,
+            String origin,
+            String correlationId,
+            String payload) {
+        UUID eventId = UUID.randomUUID();
+        jdbc.update(
+                """
+                INSERT INTO outbox_event (event_id, tenant_id, event_type, customer_order_id, business_unit_id,
+                    business_units, origin, correlation_id, payload)
+                VALUES (:id, :t, :type, :o, :bu, :bus, :origin, :cid, :payload)
+                """,
+                new MapSqlParameterSource("id", eventId)
+                        .addValue("t", tenantId)
+                        .addValue("type", type)
+                        .addValue("o", customerOrderId)
+                        .addValue("bu", placedAt)
+                        .addValue("bus", businessUnits.toArray(String[]::new))
+                        .addValue("origin", origin)
+                        .addValue("cid", correlationId)
+                        .addValue("payload", payload));
+        return eventId;
+    }
+
+    /**
+     * One delivery per subscription that wants the event: its event types, its origins when set, its business units
+     * when set. Disabled subscriptions get theirs too: they are delivered, in order, once it is enabled again.
+     */
+    private void fanOut(
+            String tenantId,
+            UUID eventId,
+            String type,
+            String customerOrderId,
+            String origin,
+            Set<String> businessUnits,
+            String onlyWebhook) {
+        jdbc.update(
+                """
+                INSERT INTO webhook_delivery (tenant_id, webhook_id, event_id, event_type, order_key, customer_order_id)
+                SELECT s.tenant_id, s.webhook_id, :eventId, :type, :orderKey, :o
+                FROM webhook_subscription s
+                WHERE s.tenant_id = :t
+                  AND (CAST(:only AS text) IS NULL OR s.webhook_id = :only)
+                  AND (CAST(:only AS text) IS NOT NULL OR :type = ANY (s.event_types))
+                  AND (CAST(:only AS text) IS NOT NULL OR s.origins IS NULL OR :origin = ANY (s.origins))
+                  AND (s.business_units IS NULL OR CAST(:only AS text) IS NOT NULL OR s.business_units && CAST(:bus AS text[]))
+                """,
+                new MapSqlParameterSource("eventId", eventId)
+                        .addValue("type", type)
+                        .addValue("orderKey", customerOrderId != null ? "order:" + customerOrderId : "event:" + eventId)
+                        .addValue("o", customerOrderId)
+                        .addValue("t", tenantId)
+                        .addValue("only", onlyWebhook)
+                        .addValue("origin", origin)
+                        .addValue("bus", businessUnits.toArray(String[]::new)));
+    }
+}

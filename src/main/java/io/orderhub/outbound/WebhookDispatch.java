@@ -1,0 +1,258 @@
+package io.orderhub.outbound;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orderhub.HubProperties;
+import io.orderhub.ops.Alerts;
+import io.orderhub.ops.CorrelationIds;
+import io.orderhub.orders.OrderJson;
+import io.orderhub.security.SsrfGuard;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The rules of delivering to subscribers (outbound.md "Delivery rules"), as steps of routes/webhook-dispatch and
+ * routes/webhook-deliver: which deliveries go now, the envelope and its signatures, and what an answer means: 200,
+ * 201, 202, 204 delivered; no connection, timeout, 408, 429 (after its Retry-After) and 5xx retried on the schedule,
+ * then FAILED with an alert; anything else FAILED at once.
+ */
+@Component("webhookDispatch")
+public class WebhookDispatch {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookDispatch.class);
+    private static final String JOB = "delivery";
+    private static final String USER_AGENT = "OrderHub/" + version();
+
+    private final Deliveries deliveries;
+    private final Subscriptions subscriptions;
+    private final Alerts alerts;
+    private final HubProperties.Webhooks settings;
+    private final SsrfGuard guard;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    public WebhookDispatch(
+            Deliveries deliveries,
+            Subscriptions subscriptions,
+            Alerts alerts,
+            HubProperties hub,
+            WebhookGuards guards) {
+        this.deliveries = deliveries;
+        this.subscriptions = subscriptions;
+        this.alerts = alerts;
+        this.settings = hub.webhooks();
+        this.guard = guards.guard();
+    }
+
+    /**
+     * The deliveries to start now: only as many as there are free delivery threads, so nothing claimed waits in a
+     * queue while its lease runs out, and a slow subscriber never makes the dispatcher wait.
+     */
+    public List<Deliveries.Job> due() {
+        int free = settings.concurrency() - inFlight.get();
+        Duration lease = settings.timeout().multipliedBy(2).plusSeconds(30);
+        List<Deliveries.Job> jobs = deliveries.claim(free, settings.perSubscription(), lease);
+        inFlight.addAndGet(jobs.size());
+        return jobs;
+    }
+
+    /** Builds the request: the CloudEvents envelope (Hii Retail External Events), signatures, auth, correlation id. */
+    public void prepare(Exchange exchange) {
+        Deliveries.Job job = exchange.getIn().getBody(Deliveries.Job.class);
+        exchange.setProperty(JOB, job);
+        Subscription s = subscriptions
+                .find(job.tenantId(), job.webhookId())
+                .orElseThrow(() -> new IllegalStateException("subscription is gone"));
+        String data = Base64.getEncoder().encodeToString(job.payload().getBytes(StandardCharsets.UTF_8));
+        ObjectNode envelope = OrderJson.MAPPER.createObjectNode();
+        envelope.put("id", job.eventId().toString());
+        envelope.put("source", "orderhub");
+        envelope.put("type", job.eventType());
+        envelope.put("specversion", "1.0");
+        envelope.put("time", DateTimeFormatter.ISO_INSTANT.format(job.time().toInstant()));
+        envelope.put("datacontenttype", "application/json");
+        envelope.put("dataencoding", "base64");
+        envelope.put("data", data);
+        if (job.customerOrderId() != null) {
+            envelope.put("subject", job.businessUnitId() + "/" + job.customerOrderId());
+        }
+        ObjectNode meta = envelope.putObject("meta");
+        meta.put("tenantId", job.tenantId());
+        meta.put("origin", job.origin());
+        byte[] body = OrderJson.write(envelope).getBytes(StandardCharsets.UTF_8);
+        byte[] key = Signatures.keyBytes(s.sharedKey());
+        long timestamp = Instant.now().getEpochSecond();
+
+        exchange.getIn().removeHeaders("*");
+        exchange.getIn().setHeader(Exchange.HTTP_METHOD, "POST");
+        exchange.getIn().setHeader(Exchange.HTTP_URI, s.url());
+        exchange.getIn().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getIn().setHeader("User-Agent", USER_AGENT);
+        if (job.correlationId() != null) {
+            exchange.getIn().setHeader(CorrelationIds.HEADER, job.correlationId());
+        }
+        if ("basic".equals(s.authType())) {
+            exchange.getIn()
+                    .setHeader(
+                            "Authorization",
+                            "Basic "
+                                    + Base64.getEncoder()
+                                            .encodeToString((s.authUsername() + ":" + s.authSecret())
+                                                    .getBytes(StandardCharsets.UTF_8)));
+        } else if ("bearer".equals(s.authType())) {
+            exchange.getIn().setHeader("Authorization", "Bearer " + s.authSecret());
+        }
+        exchange.getIn().setHeader("X-Hii-Signature", Signatures.hii(key, data));
+        exchange.getIn().setHeader("webhook-id", job.eventId().toString());
+        exchange.getIn().setHeader("webhook-timestamp", Long.toString(timestamp));
+        exchange.getIn()
+                .setHeader(
+                        "webhook-signature",
+                        Signatures.standardWebhooks(key, job.eventId().toString(), timestamp, body));
+        exchange.getIn().setBody(body);
+    }
+
+    /** Records what the subscriber answered. */
+    public void answered(Exchange exchange) {
+        Deliveries.Job job = exchange.getProperty(JOB, Deliveries.Job.class);
+        int status = exchange.getIn().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        try {
+            if (status == 200 || status == 201 || status == 202 || status == 204) {
+                deliveries.delivered(job.deliveryId(), status);
+            } else if (status == 408 || status == 429 || status >= 500) {
+                Duration retryAfter =
+                        status == 429 ? retryAfter(exchange.getIn().getHeader("Retry-After", String.class)) : null;
+                retryOrFail(job, status, "answered " + status, retryAfter);
+            } else {
+                // a 400 fails the same way the twentieth time: no retries
+                failNow(job, status, "answered " + status + " (not retried)");
+            }
+        } finally {
+            done(exchange);
+        }
+    }
+
+    /** No answer: no connection, a timeout, a refused address. */
+    public void unanswered(Exchange exchange) {
+        Deliveries.Job job = exchange.getProperty(JOB, Deliveries.Job.class);
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        try {
+            if (job == null) {
+                return;
+            }
+            String why = describe(failure);
+            if (isRefusedTarget(failure)) {
+                // the address is one the hub may not call: no retry will change that
+                failNow(job, null, why);
+            } else {
+                retryOrFail(job, null, why, null);
+            }
+        } finally {
+            done(exchange);
+        }
+    }
+
+    private void done(Exchange exchange) {
+        if (exchange.removeProperty(JOB) != null) {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void retryOrFail(Deliveries.Job job, Integer status, String error, Duration retryAfter) {
+        List<Duration> schedule = settings.retrySchedule();
+        int attemptsSoFar = job.attempts() + 1;
+        if (attemptsSoFar > schedule.size()) {
+            failNow(job, status, error + " (out of retries after " + attemptsSoFar + " attempts)");
+            return;
+        }
+        Duration wait = schedule.get(attemptsSoFar - 1);
+        if (retryAfter != null && retryAfter.compareTo(wait) > 0) {
+            wait = retryAfter;
+        }
+        deliveries.retryLater(job.deliveryId(), status, error, wait);
+        log.info(
+                "Delivery {} of event {} to {}/{}: {}; retry in {}",
+                job.deliveryId(),
+                job.eventId(),
+                job.tenantId(),
+                job.webhookId(),
+                error,
+                wait);
+    }
+
+    private void failNow(Deliveries.Job job, Integer status, String error) {
+        deliveries.failed(job.deliveryId(), status, error);
+        log.warn(
+                "Delivery {} of event {} to {}/{} FAILED: {}",
+                job.deliveryId(),
+                job.eventId(),
+                job.tenantId(),
+                job.webhookId(),
+                error);
+        alerts.raise(new Alerts.Alert(
+                "WEBHOOK_FAILED",
+                job.tenantId() + "/" + job.webhookId() + "/" + job.deliveryId(),
+                "error",
+                job.tenantId(),
+                job.customerOrderId(),
+                "delivery " + job.deliveryId() + " of event " + job.eventId() + " (" + job.eventType() + ") to webhook "
+                        + job.webhookId() + " failed: " + error,
+                job.correlationId(),
+                Map.of(
+                        "webhookId", job.webhookId(),
+                        "deliveryId", Long.toString(job.deliveryId()),
+                        "eventId", job.eventId().toString())));
+    }
+
+    /** Retry-After in seconds (the HTTP-date form is rare from webhooks receivers; it is read as no hint). */
+    static Duration retryAfter(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(header.trim());
+            return seconds > 0 ? Duration.ofSeconds(Math.min(seconds, 3600)) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static boolean isRefusedTarget(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SsrfGuard.Refused) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException || t instanceof HttpTimeoutException) {
+                return "no answer within " + "the timeout";
+            }
+            if (t instanceof SsrfGuard.Refused) {
+                return "the target resolves to an address the hub may not call";
+            }
+            if (t instanceof java.net.ConnectException) {
+                return "no connection: " + t.getMessage();
+            }
+        }
+        return failure == null ? "unknown failure" : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    }
+
+    private static String version() {
+        String v = WebhookDispatch.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}
