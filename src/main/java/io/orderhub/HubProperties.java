@@ -54,6 +54,8 @@ public record HubProperties(
             @DefaultValue("30d") Duration processedEvents,
             @DefaultValue("90d") Duration resolvedDeadLetters,
             @DefaultValue("30d") Duration alerts,
+            @DefaultValue("7d") Duration deliveredDeliveries,
+            @DefaultValue("30d") Duration outboxEvents,
             @DefaultValue("1000") int batchSize,
             @DefaultValue("1h") Duration interval) {}
 
@@ -63,7 +65,8 @@ public record HubProperties(
             @DefaultValue("5m") Duration maxEventAge,
             @DefaultValue("30s") Duration checkInterval,
             @DefaultValue("20") int maxPerMinute,
-            @DefaultValue({"10s", "1m", "5m"}) List<Duration> retry) {}
+            @DefaultValue({"10s", "1m", "5m"}) List<Duration> retry,
+            @DefaultValue("30m") Duration maxDeliveryAge) {}
 
     /** HTTP conventions of every endpoint. */
     public record Http(@DefaultValue("1MB") DataSize maxBodySize) {}
@@ -103,5 +106,6 @@ public record HubProperties(
             @DefaultValue List<String> privateTargetAllowList,
             @DefaultValue("200") int tickMillis,
             @DefaultValue("16") int concurrency,
-            @DefaultValue("4") int perSubscription) {}
+            @DefaultValue("4") int perSubscription,
+            @DefaultValue("24h") Duration disableAfter) {}
 }

@@ -83,6 +83,30 @@ public class Subscriptions {
                 == 1;
     }
 
+    /** A delivery succeeded: the subscription is healthy. */
+    public void succeeded(String tenantId, String webhookId) {
+        jdbc.update(
+                "UPDATE webhook_subscription SET last_success_at = now() WHERE tenant_id = :t AND webhook_id = :w",
+                new MapSqlParameterSource("t", tenantId).addValue("w", webhookId));
+    }
+
+    /**
+     * An attempt failed: disables the subscription when it has had no successful delivery for {@code disableAfter}
+     * (since its creation, if it never had one). True when this call disabled it.
+     */
+    public boolean disableIfFailingFor(String tenantId, String webhookId, java.time.Duration disableAfter) {
+        return jdbc.update(
+                        """
+                        UPDATE webhook_subscription SET enabled = false, disabled_at = now(), updated_at = now()
+                        WHERE tenant_id = :t AND webhook_id = :w AND enabled
+                          AND COALESCE(last_success_at, created_at) < now() - make_interval(secs => :after)
+                        """,
+                        new MapSqlParameterSource("t", tenantId)
+                                .addValue("w", webhookId)
+                                .addValue("after", disableAfter.toMillis() / 1000.0))
+                == 1;
+    }
+
     private Subscription map(ResultSet rs, int n) throws SQLException {
         String tenantId = rs.getString("tenant_id");
         String webhookId = rs.getString("webhook_id");

@@ -41,12 +41,16 @@ public class WebhookDispatch {
     private final SsrfGuard guard;
     private final AtomicInteger inFlight = new AtomicInteger();
 
+    private final io.micrometer.core.instrument.MeterRegistry registry;
+
     public WebhookDispatch(
             Deliveries deliveries,
             Subscriptions subscriptions,
             Alerts alerts,
             HubProperties hub,
-            WebhookGuards guards) {
+            WebhookGuards guards,
+            io.micrometer.core.instrument.MeterRegistry registry) {
+        this.registry = registry;
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
         this.alerts = alerts;
@@ -129,6 +133,8 @@ public class WebhookDispatch {
         try {
             if (status == 200 || status == 201 || status == 202 || status == 204) {
                 deliveries.delivered(job.deliveryId(), status);
+                subscriptions.succeeded(job.tenantId(), job.webhookId());
+                count(job, "DELIVERED");
             } else if (status == 408 || status == 429 || status >= 500) {
                 Duration retryAfter =
                         status == 429 ? retryAfter(exchange.getIn().getHeader("Retry-After", String.class)) : null;
@@ -180,6 +186,8 @@ public class WebhookDispatch {
             wait = retryAfter;
         }
         deliveries.retryLater(job.deliveryId(), status, error, wait);
+        count(job, "RETRIED");
+        disableIfFailingTooLong(job, error);
         log.info(
                 "Delivery {} of event {} to {}/{}: {}; retry in {}",
                 job.deliveryId(),
@@ -192,6 +200,8 @@ public class WebhookDispatch {
 
     private void failNow(Deliveries.Job job, Integer status, String error) {
         deliveries.failed(job.deliveryId(), status, error);
+        count(job, "FAILED");
+        disableIfFailingTooLong(job, error);
         log.warn(
                 "Delivery {} of event {} to {}/{} FAILED: {}",
                 job.deliveryId(),
@@ -212,6 +222,40 @@ public class WebhookDispatch {
                         "webhookId", job.webhookId(),
                         "deliveryId", Long.toString(job.deliveryId()),
                         "eventId", job.eventId().toString())));
+    }
+
+    /**
+     * outbound.md: a subscription with no successful delivery for hub.webhooks.disable-after while attempts kept
+     * failing is disabled, with an alert; its events keep arriving in the journal as PENDING.
+     */
+    private void disableIfFailingTooLong(Deliveries.Job job, String error) {
+        if (subscriptions.disableIfFailingFor(job.tenantId(), job.webhookId(), settings.disableAfter())) {
+            log.warn(
+                    "Webhook {}/{} disabled: no successful delivery for {}",
+                    job.tenantId(),
+                    job.webhookId(),
+                    settings.disableAfter());
+            alerts.raise(new Alerts.Alert(
+                    "WEBHOOK_DISABLED",
+                    job.tenantId() + "/" + job.webhookId() + "/" + java.time.Instant.now(),
+                    "error",
+                    job.tenantId(),
+                    null,
+                    "webhook " + job.webhookId() + " was disabled: no successful delivery for "
+                            + settings.disableAfter() + "; last error: " + error
+                            + ". Its events wait in the journal; PUT it with \"enabled\": true to resume.",
+                    job.correlationId(),
+                    Map.of("webhookId", job.webhookId())));
+        }
+    }
+
+    /** Deliveries by outcome, per subscription (Prometheus: orderhub_webhook_deliveries_total). */
+    private void count(Deliveries.Job job, String outcome) {
+        io.micrometer.core.instrument.Counter.builder("orderhub.webhook.deliveries")
+                .description("delivery attempts by outcome: DELIVERED, RETRIED (a retryable failure), FAILED")
+                .tags("tenant", job.tenantId(), "webhook", job.webhookId(), "outcome", outcome)
+                .register(registry)
+                .increment();
     }
 
     /** Retry-After in seconds (the HTTP-date form is rare from webhooks receivers; it is read as no hint). */

@@ -293,15 +293,23 @@ public class OmsPoller {
             return;
         }
         exchange.removeProperty(LOCK);
-        try (connection;
-                PreparedStatement s = connection.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
-            s.setInt(1, POLL_LOCK);
-            s.setString(2, exchange.getProperty(TENANT_ID, String.class));
-            s.execute();
+        try {
+            try (PreparedStatement s = connection.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
+                s.setInt(1, POLL_LOCK);
+                s.setString(2, exchange.getProperty(TENANT_ID, String.class));
+                s.execute();
+            }
+            connection.close();
         } catch (SQLException e) {
-            // closing the connection ends the session, and the lock with it
+            // the connection would go back to the pool still holding the session lock: end its session instead
             log.warn(
                     "Releasing the poll lock of tenant {} failed: {}", exchange.getProperty(TENANT_ID), e.getMessage());
+            try {
+                connection.abort(Runnable::run);
+                connection.close();
+            } catch (SQLException ignored) {
+                // already gone, and its session with it
+            }
         }
     }
 

@@ -60,6 +60,23 @@ public class Retention {
                     SELECT id FROM alert WHERE created_at < now() - make_interval(secs => :age) LIMIT :batch)
                 """,
                 settings.alerts());
+        touched += repeat(
+                """
+                DELETE FROM webhook_delivery WHERE delivery_id IN (
+                    SELECT delivery_id FROM webhook_delivery
+                    WHERE status = 'DELIVERED' AND delivered_at < now() - make_interval(secs => :age) LIMIT :batch)
+                """,
+                settings.deliveredDeliveries());
+        // an event goes once no journal row refers to it any more (failed deliveries keep theirs for replay)
+        touched += repeat(
+                """
+                DELETE FROM outbox_event WHERE seq IN (
+                    SELECT o.seq FROM outbox_event o
+                    WHERE o.created_at < now() - make_interval(secs => :age)
+                      AND NOT EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.event_id = o.event_id)
+                    LIMIT :batch)
+                """,
+                settings.outboxEvents());
         if (touched > 0) {
             log.info("Retention removed or trimmed {} rows", touched);
         }

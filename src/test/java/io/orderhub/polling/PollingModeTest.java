@@ -207,6 +207,11 @@ class PollingModeTest {
             assertThat(refused.status()).as("%s", refused).isEqualTo(409);
             assertThat(refused.json().get("type").asText()).isEqualTo("urn:orderhub:problem:poll-running");
             assertThat(polls()).hasSize(before);
+            // a pooled connection outlives close(): give the session lock back as the poller does
+            try (PreparedStatement unlock = other.prepareStatement("SELECT pg_advisory_unlock(3, hashtext(?))")) {
+                unlock.setString(1, tenant);
+                unlock.execute();
+            }
         }
         Hub.Answer after = pollNow();
         assertThat(after.status()).isEqualTo(200);

@@ -44,6 +44,8 @@ import org.springframework.test.context.ContextConfiguration;
             "hub.webhooks.timeout=1s",
             "hub.webhooks.retry-schedule=200ms,400ms,600ms",
             "hub.webhooks.tick-millis=50",
+            "hub.webhooks.disable-after=4s",
+            "hub.alerts.max-delivery-age=2s",
             "hub.polling.alert-after=0s",
             "hub.polling.max-backoff=1h",
         })
