@@ -23,7 +23,8 @@ public record HubProperties(
         String encryptionKey,
         @DefaultValue Proxy proxy,
         @DefaultValue Polling polling,
-        @DefaultValue Webhooks webhooks) {
+        @DefaultValue Webhooks webhooks,
+        @DefaultValue PosLog poslog) {
 
     /** An external PostgreSQL; no url means the embedded server. */
     public record Db(String url, String user, String password, @DefaultValue("20") int poolSize) {
@@ -108,4 +109,7 @@ public record HubProperties(
             @DefaultValue("16") int concurrency,
             @DefaultValue("4") int perSubscription,
             @DefaultValue("24h") Duration disableAfter) {}
+
+    /** POSLogs the hub issues (outbound.md "POSLog"): the workstation they are numbered under. */
+    public record PosLog(@DefaultValue("ORDERHUB") String workstationId) {}
 }

@@ -75,8 +75,12 @@ public class HttpConventionsFilter extends OncePerRequestFilter {
                 413, "payload-too-large", "Payload too large", "The body exceeds " + maxBodyBytes + " bytes");
     }
 
+    /** Only a POS's POSLog is XML (api.md); a webhook that happens to be called "poslogs" is JSON like the rest. */
+    private static final java.util.regex.Pattern POSLOG_PATH =
+            java.util.regex.Pattern.compile("^/api/v1/business-units/[^/]+/poslogs$");
+
     private static boolean wantsXml(HttpServletRequest request) {
-        return PATHS.getPathWithinApplication(request).endsWith("/poslogs");
+        return POSLOG_PATH.matcher(PATHS.getPathWithinApplication(request)).matches();
     }
 
     private static String expectedMediaType(HttpServletRequest request) {

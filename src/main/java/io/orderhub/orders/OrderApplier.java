@@ -17,8 +17,11 @@ public class OrderApplier {
     private final OrderRepository orders;
     private final OrderCodes codes;
     private final Outbox changes;
+    private final io.orderhub.outbound.PosLogs posLogs;
 
-    public OrderApplier(OrderRepository orders, OrderCodes codes, Outbox changes) {
+    public OrderApplier(
+            OrderRepository orders, OrderCodes codes, Outbox changes, io.orderhub.outbound.PosLogs posLogs) {
+        this.posLogs = posLogs;
         this.orders = orders;
         this.codes = codes;
         this.changes = changes;
@@ -74,6 +77,9 @@ public class OrderApplier {
                     event.origin(),
                     event.correlationId(),
                     next.document());
+            // a warehouse shipment the OMS reports delivered is a sale on record (domain.md): one POSLog, once
+            posLogs.warehouseFulfilled(
+                    event.tenantId(), storedDoc, document, event.correlationId(), java.time.Instant.now());
         }
     }
 

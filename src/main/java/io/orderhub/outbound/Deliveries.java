@@ -30,7 +30,8 @@ public class Deliveries {
             String correlationId,
             String payload,
             OffsetDateTime time,
-            int attempts) {}
+            int attempts,
+            java.time.LocalDate businessDay) {}
 
     private final NamedParameterJdbcTemplate jdbc;
 
@@ -76,7 +77,8 @@ public class Deliveries {
                     RETURNING d.*
                 )
                 SELECT l.delivery_id, l.tenant_id, l.webhook_id, l.event_id, l.event_type, l.customer_order_id,
-                       l.attempts, o.business_unit_id, o.origin, o.correlation_id, o.payload, o.created_at
+                       l.attempts, o.business_unit_id, o.origin, o.correlation_id, o.payload, o.created_at,
+                       o.business_day
                 FROM taken l JOIN outbox_event o ON o.event_id = l.event_id
                 ORDER BY l.delivery_id
                 """,
@@ -95,7 +97,8 @@ public class Deliveries {
                         rs.getString("correlation_id"),
                         rs.getString("payload"),
                         Timestamps.utc(rs.getTimestamp("created_at")),
-                        rs.getInt("attempts")));
+                        rs.getInt("attempts"),
+                        rs.getObject("business_day", java.time.LocalDate.class)));
     }
 
     public void delivered(long deliveryId, int statusCode) {

@@ -54,6 +54,35 @@ public class Outbox {
         return eventId;
     }
 
+    /**
+     * Publishes a POSLog ({@code txr.transactions.v1}); {@code deflatedBase64} is the base64 of the zlib-deflated XML,
+     * sent as the envelope's data as it is.
+     */
+    public UUID posLog(
+            String tenantId,
+            String customerOrderId,
+            String businessUnitId,
+            Set<String> businessUnits,
+            String origin,
+            String correlationId,
+            String deflatedBase64,
+            java.time.LocalDate businessDay) {
+        UUID eventId = write(
+                tenantId,
+                TRANSACTIONS,
+                customerOrderId,
+                businessUnitId,
+                businessUnits,
+                origin,
+                correlationId,
+                deflatedBase64);
+        jdbc.update(
+                "UPDATE outbox_event SET business_day = :day WHERE event_id = :id",
+                new MapSqlParameterSource("day", businessDay).addValue("id", eventId));
+        fanOut(tenantId, eventId, TRANSACTIONS, customerOrderId, origin, businessUnits, null);
+        return eventId;
+    }
+
     /** A test event ({@code exe.events.v1}) for one subscription only. */
     public UUID ping(String tenantId, String webhookId, String correlationId) {
         UUID eventId = write(tenantId, PING, null, null, Set.of(), "HUB", correlationId, "{\"message\":\"ping\"}");

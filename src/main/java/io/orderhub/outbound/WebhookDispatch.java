@@ -77,14 +77,18 @@ public class WebhookDispatch {
         Subscription s = subscriptions
                 .find(job.tenantId(), job.webhookId())
                 .orElseThrow(() -> new IllegalStateException("subscription is gone"));
-        String data = Base64.getEncoder().encodeToString(job.payload().getBytes(StandardCharsets.UTF_8));
+        boolean posLog = Outbox.TRANSACTIONS.equals(job.eventType());
+        // a POSLog is stored already deflated and base64-encoded: its data goes out as it is
+        String data = posLog
+                ? job.payload()
+                : Base64.getEncoder().encodeToString(job.payload().getBytes(StandardCharsets.UTF_8));
         ObjectNode envelope = OrderJson.MAPPER.createObjectNode();
         envelope.put("id", job.eventId().toString());
         envelope.put("source", "orderhub");
         envelope.put("type", job.eventType());
         envelope.put("specversion", "1.0");
         envelope.put("time", DateTimeFormatter.ISO_INSTANT.format(job.time().toInstant()));
-        envelope.put("datacontenttype", "application/json");
+        envelope.put("datacontenttype", posLog ? "application/zip" : "application/json");
         envelope.put("dataencoding", "base64");
         envelope.put("data", data);
         if (job.customerOrderId() != null) {
@@ -93,6 +97,9 @@ public class WebhookDispatch {
         ObjectNode meta = envelope.putObject("meta");
         meta.put("tenantId", job.tenantId());
         meta.put("origin", job.origin());
+        if (job.businessDay() != null) {
+            meta.put("businessDay", job.businessDay().toString());
+        }
         byte[] body = OrderJson.write(envelope).getBytes(StandardCharsets.UTF_8);
         byte[] key = Signatures.keyBytes(s.sharedKey());
         long timestamp = Instant.now().getEpochSecond();

@@ -50,6 +50,7 @@ public class StoreOperations {
     private final IdempotencyKeys idempotencyKeys;
     private final OrderHistory history;
     private final Outbox changes;
+    private final io.orderhub.outbound.PosLogs posLogs;
     private final TransactionTemplate transaction;
     private final Clock clock;
 
@@ -59,7 +60,9 @@ public class StoreOperations {
             IdempotencyKeys idempotencyKeys,
             OrderHistory history,
             Outbox changes,
+            io.orderhub.outbound.PosLogs posLogs,
             PlatformTransactionManager transactions) {
+        this.posLogs = posLogs;
         this.orders = orders;
         this.locks = locks;
         this.idempotencyKeys = idempotencyKeys;
@@ -125,9 +128,10 @@ public class StoreOperations {
             ObjectNode order = (ObjectNode) root.path("customerOrder");
             JsonNode before = order.deepCopy();
             ObjectNode fulfilment = FulfillmentOperations.ownedFulfilment(order, fid, bu);
+            java.time.Instant now = clock.instant();
             FulfillmentOperations.Change change = verb == Verb.READY_FOR_PICKUP
-                    ? FulfillmentOperations.readyForPickup(order, fulfilment, clock.instant())
-                    : FulfillmentOperations.deliver(order, fulfilment, deliver, clock.instant());
+                    ? FulfillmentOperations.readyForPickup(order, fulfilment, now)
+                    : FulfillmentOperations.deliver(order, fulfilment, deliver, now);
             String document = change.changed() ? OrderJson.write(root) : stored.document();
             if (change.changed()) {
                 orders.save(
@@ -151,6 +155,18 @@ public class StoreOperations {
                         "STORE",
                         correlationId,
                         document);
+                if (!change.moved().isEmpty()) {
+                    // every deliver that moved quantities is a sale on record: one POSLog, in this transaction
+                    posLogs.storeDelivery(
+                            stored.tenantId(),
+                            order,
+                            fulfilment,
+                            change.moved().stream()
+                                    .map(m -> new io.orderhub.outbound.PosLogs.Handout(m.lineItemId(), m.quantity()))
+                                    .toList(),
+                            correlationId,
+                            now);
+                }
             }
             history.recordOperation(
                     caller.tenantId(),
