@@ -42,7 +42,9 @@ public class OmsGuards {
      */
     @Bean(name = "omsHttpClient")
     public org.apache.camel.component.http.HttpClientConfigurer omsHttpClient(HubProperties hub) {
-        Timeout timeout = Timeout.of(hub.proxy().timeout().toMillis(), TimeUnit.MILLISECONDS);
+        // a backstop a second after the circuit breaker's own timeout, which is the one that answers 504: two timeouts
+        // firing in the same instant would race to write the exchange (Camel's timeout lets the call finish late)
+        Timeout timeout = Timeout.of(hub.proxy().timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         // camel-http's own request defaults would wait for an answer for ever: the timeout is set here, after them
         org.apache.hc.client5.http.config.RequestConfig requests =
                 org.apache.hc.client5.http.config.RequestConfig.custom()
@@ -59,7 +61,9 @@ public class OmsGuards {
      */
     @Bean(name = "omsConnections", destroyMethod = "close")
     public PoolingHttpClientConnectionManager omsConnections(HubProperties hub) {
-        Timeout timeout = Timeout.of(hub.proxy().timeout().toMillis(), TimeUnit.MILLISECONDS);
+        // a backstop a second after the circuit breaker's own timeout, which is the one that answers 504: two timeouts
+        // firing in the same instant would race to write the exchange (Camel's timeout lets the call finish late)
+        Timeout timeout = Timeout.of(hub.proxy().timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         return PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(proxy)
                 .setMaxConnTotal(200)
