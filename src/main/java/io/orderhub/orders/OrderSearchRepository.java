@@ -132,18 +132,24 @@ public class OrderSearchRepository {
         List<String> and = new ArrayList<>();
         and.add("o.tenant_id = :tenant");
         // domain.md "Identity and visibility": placed at bu, a fulfilment at bu, or any fulfilment FULFILLED
-        and.add("o.search_keys && ARRAY[:visibleTo]::text[]");
-        p.addValue(
-                "visibleTo",
-                List.of(SearchKeys.businessUnit(tenantId, c.businessUnit()), SearchKeys.anyBusinessUnit(tenantId)));
+        List<String> visibleTo =
+                List.of(SearchKeys.businessUnit(tenantId, c.businessUnit()), SearchKeys.anyBusinessUnit(tenantId));
+        if (c.statuses() != null) {
+            // visibility and the status list as one set of keys (V10__search_by_status.sql): one GIN lookup finds
+            // exactly the store's orders in those statuses
+            List<String> keys = new ArrayList<>();
+            visibleTo.forEach(v -> c.statuses().forEach(status -> keys.add(v + "/os/" + status)));
+            and.add("o.search_keys && ARRAY[:visibleTo]::text[]");
+            p.addValue("visibleTo", keys);
+        } else {
+            and.add("o.search_keys && ARRAY[:visibleTo]::text[]");
+            p.addValue("visibleTo", visibleTo);
+        }
         if (c.customerId() != null) {
             and.add("o.customer_id = :customerId");
             p.addValue("customerId", c.customerId());
         }
-        if (c.statuses() != null) {
-            and.add("o.status IN (:statuses)");
-            p.addValue("statuses", c.statuses());
-        }
+
         List<String> fulfillmentKeys =
                 SearchKeys.fulfillment(tenantId, c.fulfillmentMethods(), c.fulfillmentStatuses());
         if (!fulfillmentKeys.isEmpty()) {
