@@ -111,5 +111,5 @@ public record HubProperties(
             @DefaultValue("24h") Duration disableAfter) {}
 
     /** POSLogs the hub issues (outbound.md "POSLog"): the workstation they are numbered under. */
-    public record PosLog(@DefaultValue("ORDERHUB") String workstationId) {}
+    public record PosLog(@DefaultValue("ORDERHUB") String workstationId, @DefaultValue("30s") Duration retryInterval) {}
 }

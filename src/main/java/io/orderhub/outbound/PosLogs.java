@@ -30,16 +30,35 @@ import org.springframework.stereotype.Component;
 @Component
 public class PosLogs {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PosLogs.class);
+    static final String FINALIZATION_FAILED = "FINALIZATION_FAILED";
+
     private final NamedParameterJdbcTemplate jdbc;
     private final Outbox outbox;
     private final TenantRepository tenants;
     private final String workstationId;
+    private final io.orderhub.ops.Alerts alerts;
+    private final java.time.Duration retryInterval;
+    private final org.springframework.transaction.support.TransactionTemplate savepoint;
+    private final org.springframework.transaction.support.TransactionTemplate ownTransaction;
 
-    public PosLogs(NamedParameterJdbcTemplate jdbc, Outbox outbox, TenantRepository tenants, HubProperties hub) {
+    public PosLogs(
+            NamedParameterJdbcTemplate jdbc,
+            Outbox outbox,
+            TenantRepository tenants,
+            HubProperties hub,
+            io.orderhub.ops.Alerts alerts,
+            org.springframework.transaction.PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.tenants = tenants;
         this.workstationId = hub.poslog().workstationId();
+        this.alerts = alerts;
+        this.retryInterval = hub.poslog().retryInterval();
+        // a POSLog that cannot be built must not undo the delivery that caused it: it runs in a savepoint
+        this.savepoint = new org.springframework.transaction.support.TransactionTemplate(transactions);
+        this.savepoint.setPropagationBehavior(org.springframework.transaction.TransactionDefinition.PROPAGATION_NESTED);
+        this.ownTransaction = new org.springframework.transaction.support.TransactionTemplate(transactions);
     }
 
     /** What a store handed out in one deliver: line id and quantity. */
@@ -66,7 +85,7 @@ public class PosLogs {
                     .append('=')
                     .append(Fulfillments.picked(line).stripTrailingZeros().toPlainString());
         }
-        issue(tenantId, cause.toString(), order, fulfilment, handouts, "STORE_DELIVERY", "STORE", correlationId, at);
+        guarded(tenantId, cause.toString(), order, fulfilment, handouts, "STORE_DELIVERY", "STORE", correlationId, at);
     }
 
     /**
@@ -153,6 +172,168 @@ public class PosLogs {
                 Base64.getEncoder().encodeToString(PosLogXml.deflate(text)),
                 day);
         return true;
+    }
+
+    /**
+     * Issues the POSLog in a savepoint; if it cannot be built or stored, the change that caused it still stands: the
+     * order is flagged FINALIZATION_FAILED (history and search flags), a POSLOG_FAILED alert is raised, and the POSLog
+     * is retried by {@link #retryDue()} until it is issued.
+     */
+    private void guarded(
+            String tenantId,
+            String cause,
+            JsonNode order,
+            JsonNode fulfilment,
+            List<Handout> handouts,
+            String source,
+            String origin,
+            String correlationId,
+            Instant at) {
+        try {
+            savepoint.executeWithoutResult(
+                    tx -> issue(tenantId, cause, order, fulfilment, handouts, source, origin, correlationId, at));
+        } catch (RuntimeException e) {
+            String orderId = order.path("customerOrderId").asText();
+            String fid = fulfilment.path("fulfillmentId").asText();
+            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            log.warn("POSLog for order {}/{} fulfilment {} failed: {}", tenantId, orderId, fid, error);
+            StringBuilder json = new StringBuilder("[");
+            for (Handout h : handouts) {
+                json.append(json.length() > 1 ? "," : "")
+                        .append("{\"lineItemId\":")
+                        .append(io.orderhub.orders.OrderJson.write(io.orderhub.orders.OrderJson.MAPPER
+                                .getNodeFactory()
+                                .textNode(h.lineItemId())))
+                        .append(",\"quantity\":")
+                        .append(h.quantity().toPlainString())
+                        .append('}');
+            }
+            json.append(']');
+            jdbc.update(
+                    """
+                    INSERT INTO poslog_pending (tenant_id, customer_order_id, fulfillment_id, source, cause, handouts,
+                        origin, correlation_id, happened_at, next_attempt_at, last_error)
+                    VALUES (:t, :o, :f, :source, :cause, :handouts, :origin, :cid, :at,
+                        now() + make_interval(secs => :delay), :error)
+                    ON CONFLICT (tenant_id, cause) DO NOTHING
+                    """,
+                    new MapSqlParameterSource("t", tenantId)
+                            .addValue("o", orderId)
+                            .addValue("f", fid)
+                            .addValue("source", source)
+                            .addValue("cause", cause)
+                            .addValue("handouts", json.toString())
+                            .addValue("origin", origin)
+                            .addValue("cid", correlationId)
+                            .addValue("at", java.sql.Timestamp.from(at))
+                            .addValue("error", error)
+                            .addValue("delay", retryInterval.toMillis() / 1000.0));
+            flag(tenantId, orderId, true);
+            jdbc.update(
+                    """
+                    INSERT INTO order_history (tenant_id, customer_order_id, kind, outcome, origin, actor, correlation_id,
+                        detail)
+                    VALUES (:t, :o, 'POSLOG', 'FAILED', 'HUB', 'hub', :cid, :detail)
+                    """,
+                    new MapSqlParameterSource("t", tenantId)
+                            .addValue("o", orderId)
+                            .addValue("cid", correlationId)
+                            .addValue(
+                                    "detail",
+                                    "the POSLog of fulfilment " + fid + " could not be issued (" + error
+                                            + "); FINALIZATION_FAILED, retried"));
+            alerts.raise(new io.orderhub.ops.Alerts.Alert(
+                    "POSLOG_FAILED",
+                    tenantId + "/" + cause,
+                    "error",
+                    tenantId,
+                    orderId,
+                    "the POSLog of fulfilment " + fid + " could not be issued: " + error + "; it is retried",
+                    correlationId,
+                    Map.of("fulfillmentId", fid, "source", source)));
+        }
+    }
+
+    /** Retries the POSLogs that could not be issued (routes/poslog-retry), each in its own transaction. */
+    public void retryDue() {
+        List<Map<String, Object>> due = jdbc.queryForList(
+                "SELECT * FROM poslog_pending WHERE next_attempt_at <= now() ORDER BY id LIMIT 20",
+                new MapSqlParameterSource());
+        for (Map<String, Object> row : due) {
+            try {
+                ownTransaction.executeWithoutResult(tx -> retry(row));
+            } catch (RuntimeException e) {
+                String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+                jdbc.update(
+                        """
+                        UPDATE poslog_pending SET attempts = attempts + 1, last_error = :error,
+                            next_attempt_at = now() + make_interval(secs => least(3600, :delay * power(2, attempts)))
+                        WHERE id = :id
+                        """,
+                        new MapSqlParameterSource("id", row.get("id"))
+                                .addValue("error", error)
+                                .addValue("delay", retryInterval.toMillis() / 1000.0));
+                log.warn("POSLog retry {} failed again: {}", row.get("id"), error);
+            }
+        }
+    }
+
+    private void retry(Map<String, Object> row) {
+        String tenantId = (String) row.get("tenant_id");
+        String orderId = (String) row.get("customer_order_id");
+        // this row, held until the retry commits: two instances never issue it twice
+        Long held = jdbc
+                .query(
+                        "SELECT id FROM poslog_pending WHERE id = :id FOR UPDATE SKIP LOCKED",
+                        new MapSqlParameterSource("id", row.get("id")),
+                        (rs, n) -> rs.getLong(1))
+                .stream()
+                .findFirst()
+                .orElse(null);
+        if (held == null) {
+            return;
+        }
+        String document = jdbc.queryForObject(
+                "SELECT document FROM customer_order WHERE tenant_id = :t AND customer_order_id = :o FOR UPDATE",
+                new MapSqlParameterSource("t", tenantId).addValue("o", orderId),
+                String.class);
+        JsonNode order = io.orderhub.orders.OrderJson.parse(document).path("customerOrder");
+        JsonNode fulfilment = Fulfillments.byId(order, (String) row.get("fulfillment_id"))
+                .orElseThrow(() -> new IllegalStateException("the fulfilment is no longer in the order"));
+        List<Handout> handouts = new ArrayList<>();
+        for (JsonNode h : io.orderhub.orders.OrderJson.parse((String) row.get("handouts"))) {
+            handouts.add(new Handout(
+                    h.path("lineItemId").asText(), h.path("quantity").decimalValue()));
+        }
+        issue(
+                tenantId,
+                (String) row.get("cause"),
+                order,
+                fulfilment,
+                handouts,
+                (String) row.get("source"),
+                (String) row.get("origin"),
+                (String) row.get("correlation_id"),
+                ((java.sql.Timestamp) row.get("happened_at")).toInstant());
+        jdbc.update("DELETE FROM poslog_pending WHERE id = :id", new MapSqlParameterSource("id", row.get("id")));
+        boolean more = Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM poslog_pending WHERE tenant_id = :t AND customer_order_id = :o)",
+                new MapSqlParameterSource("t", tenantId).addValue("o", orderId),
+                Boolean.class));
+        if (!more) {
+            flag(tenantId, orderId, false);
+        }
+        log.info("POSLog of order {}/{} issued on retry", tenantId, orderId);
+    }
+
+    private void flag(String tenantId, String orderId, boolean set) {
+        jdbc.update(
+                set
+                        ? "UPDATE customer_order SET flags = array_append(flags, :flag) WHERE tenant_id = :t "
+                                + "AND customer_order_id = :o AND NOT (:flag = ANY (flags))"
+                        : "UPDATE customer_order SET flags = array_remove(flags, :flag) WHERE tenant_id = :t "
+                                + "AND customer_order_id = :o",
+                new MapSqlParameterSource("t", tenantId).addValue("o", orderId).addValue("flag", FINALIZATION_FAILED));
     }
 
     private void issue(

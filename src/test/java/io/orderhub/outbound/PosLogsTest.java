@@ -181,6 +181,48 @@ class PosLogsTest {
         assertThat(receiver.acknowledged(path)).hasSize(1);
     }
 
+    @Test
+    void aPosLogThatCannotBeBuiltFlagsTheOrderAlertsAndIsIssuedOnceTheOrderIsCorrected() throws Exception {
+        // an item id with a control character: fine in JSON, impossible in XML 1.0
+        ObjectNode doc = OrderDocs.order(Hub.uniqueId("F"), "S1", "CREATED", "2026-03-01T10:00:00Z", "v1");
+        ((ObjectNode) doc.at("/customerOrder/fulfillments/0/lineItems/1")).put("itemId", "SKU\u0001BAD");
+        String id = stored(doc);
+
+        deliver(id, "{\"lineItems\": [{\"lineItemId\": \"2\", \"quantity\": 1}]}", null);
+
+        Hub.await(WAIT, "POSLOG_FAILED alert", () -> io.orderhub.support.AlertReceiver.received().stream()
+                .anyMatch(a -> "POSLOG_FAILED".equals(a.path("kind").asText())
+                        && tenant.equals(a.path("tenantId").asText())));
+        assertThat(flags(id)).containsExactly("FINALIZATION_FAILED");
+        assertThat(hub.send("GET", "/api/v1/business-units/S1/customer-orders/" + id + "/history", oms, null)
+                        .json()
+                        .path("entries")
+                        .findValuesAsText("kind"))
+                .contains("DELIVER", "POSLOG");
+        assertThat(receiver.acknowledged(path)).as("no POSLog went out").isEmpty();
+
+        // the OMS corrects the item id (keeping what the store handed out): the retry issues the POSLog
+        ObjectNode fixed = OrderDocs.order(id, "S1", "IN_PROGRESS", "2026-03-01T11:00:00Z", "v2");
+        ((ObjectNode) fixed.at("/customerOrder/fulfillments/0/lineItems/1")).put("quantity", 1);
+        put(fixed);
+        Request posLog = awaitPosLogs(1).get(0);
+        Document xml = inflate(posLog);
+        assertThat(text(xml, "ItemID")).isEqualTo("SKU-200");
+        Hub.await(WAIT, "the flag cleared", () -> flags(id).isEmpty());
+    }
+
+    private List<String> flags(String id) {
+        Hub.Answer found = hub.send(
+                "POST",
+                "/api/v1/business-units/S1/customer-orders:search",
+                s1,
+                "{\"customerId\": \"CUST-" + id + "\"}");
+        assertThat(found.status()).as("%s", found).isEqualTo(200);
+        List<String> flags = new java.util.ArrayList<>();
+        found.json().path("customerOrders").path(0).path("flags").forEach(f -> flags.add(f.asText()));
+        return flags;
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static ObjectNode warehouseOrder(String id, String status, String changedAt, String cart) {

@@ -45,6 +45,7 @@ import org.springframework.test.context.ContextConfiguration;
             "hub.webhooks.retry-schedule=200ms,400ms,600ms",
             "hub.webhooks.tick-millis=50",
             "hub.webhooks.disable-after=4s",
+            "hub.poslog.retry-interval=300ms",
             "hub.alerts.max-delivery-age=2s",
             "hub.polling.alert-after=0s",
             "hub.polling.max-backoff=1h",
