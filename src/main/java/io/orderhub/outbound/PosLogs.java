@@ -61,6 +61,18 @@ public class PosLogs {
         this.ownTransaction = new org.springframework.transaction.support.TransactionTemplate(transactions);
     }
 
+    /** What caused a POSLog: the order and fulfilment, what was handed out, and its stable identity. */
+    private record Cause(
+            String tenantId,
+            String cause,
+            JsonNode order,
+            JsonNode fulfilment,
+            List<Handout> handouts,
+            String source,
+            String origin,
+            String correlationId,
+            Instant at) {}
+
     /** What a store handed out in one deliver: line id and quantity. */
     public record Handout(String lineItemId, BigDecimal quantity) {}
 
@@ -85,7 +97,8 @@ public class PosLogs {
                     .append('=')
                     .append(Fulfillments.picked(line).stripTrailingZeros().toPlainString());
         }
-        guarded(tenantId, cause.toString(), order, fulfilment, handouts, "STORE_DELIVERY", "STORE", correlationId, at);
+        guarded(new Cause(
+                tenantId, cause.toString(), order, fulfilment, handouts, "STORE_DELIVERY", "STORE", correlationId, at));
     }
 
     /**
@@ -120,7 +133,7 @@ public class PosLogs {
             }
             if (!lines.isEmpty()) {
                 // one POSLog per warehouse fulfilment, ever: its cause does not depend on what else changed
-                issue(
+                guarded(new Cause(
                         tenantId,
                         "warehouse-fulfilled|" + after.path("customerOrderId").asText() + "|" + fid,
                         after,
@@ -129,7 +142,7 @@ public class PosLogs {
                         "WAREHOUSE",
                         "OMS",
                         correlationId,
-                        at);
+                        at));
             }
         }
     }
@@ -179,26 +192,16 @@ public class PosLogs {
      * order is flagged FINALIZATION_FAILED (history and search flags), a POSLOG_FAILED alert is raised, and the POSLog
      * is retried by {@link #retryDue()} until it is issued.
      */
-    private void guarded(
-            String tenantId,
-            String cause,
-            JsonNode order,
-            JsonNode fulfilment,
-            List<Handout> handouts,
-            String source,
-            String origin,
-            String correlationId,
-            Instant at) {
+    private void guarded(Cause c) {
         try {
-            savepoint.executeWithoutResult(
-                    tx -> issue(tenantId, cause, order, fulfilment, handouts, source, origin, correlationId, at));
+            savepoint.executeWithoutResult(tx -> issue(c));
         } catch (RuntimeException e) {
-            String orderId = order.path("customerOrderId").asText();
-            String fid = fulfilment.path("fulfillmentId").asText();
+            String orderId = c.order().path("customerOrderId").asText();
+            String fid = c.fulfilment().path("fulfillmentId").asText();
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            log.warn("POSLog for order {}/{} fulfilment {} failed: {}", tenantId, orderId, fid, error);
+            log.warn("POSLog for order {}/{} fulfilment {} failed: {}", c.tenantId(), orderId, fid, error);
             StringBuilder json = new StringBuilder("[");
-            for (Handout h : handouts) {
+            for (Handout h : c.handouts()) {
                 json.append(json.length() > 1 ? "," : "")
                         .append("{\"lineItemId\":")
                         .append(io.orderhub.orders.OrderJson.write(io.orderhub.orders.OrderJson.MAPPER
@@ -217,40 +220,40 @@ public class PosLogs {
                         now() + make_interval(secs => :delay), :error)
                     ON CONFLICT (tenant_id, cause) DO NOTHING
                     """,
-                    new MapSqlParameterSource("t", tenantId)
+                    new MapSqlParameterSource("t", c.tenantId())
                             .addValue("o", orderId)
                             .addValue("f", fid)
-                            .addValue("source", source)
-                            .addValue("cause", cause)
+                            .addValue("source", c.source())
+                            .addValue("cause", c.cause())
                             .addValue("handouts", json.toString())
-                            .addValue("origin", origin)
-                            .addValue("cid", correlationId)
-                            .addValue("at", java.sql.Timestamp.from(at))
+                            .addValue("origin", c.origin())
+                            .addValue("cid", c.correlationId())
+                            .addValue("at", java.sql.Timestamp.from(c.at()))
                             .addValue("error", error)
                             .addValue("delay", retryInterval.toMillis() / 1000.0));
-            flag(tenantId, orderId, true);
+            flag(c.tenantId(), orderId, true);
             jdbc.update(
                     """
                     INSERT INTO order_history (tenant_id, customer_order_id, kind, outcome, origin, actor, correlation_id,
                         detail)
                     VALUES (:t, :o, 'POSLOG', 'FAILED', 'HUB', 'hub', :cid, :detail)
                     """,
-                    new MapSqlParameterSource("t", tenantId)
+                    new MapSqlParameterSource("t", c.tenantId())
                             .addValue("o", orderId)
-                            .addValue("cid", correlationId)
+                            .addValue("cid", c.correlationId())
                             .addValue(
                                     "detail",
                                     "the POSLog of fulfilment " + fid + " could not be issued (" + error
                                             + "); FINALIZATION_FAILED, retried"));
             alerts.raise(new io.orderhub.ops.Alerts.Alert(
                     "POSLOG_FAILED",
-                    tenantId + "/" + cause,
+                    c.tenantId() + "/" + c.cause(),
                     "error",
-                    tenantId,
+                    c.tenantId(),
                     orderId,
                     "the POSLog of fulfilment " + fid + " could not be issued: " + error + "; it is retried",
-                    correlationId,
-                    Map.of("fulfillmentId", fid, "source", source)));
+                    c.correlationId(),
+                    Map.of("fulfillmentId", fid, "source", c.source())));
         }
     }
 
@@ -305,7 +308,7 @@ public class PosLogs {
             handouts.add(new Handout(
                     h.path("lineItemId").asText(), h.path("quantity").decimalValue()));
         }
-        issue(
+        issue(new Cause(
                 tenantId,
                 (String) row.get("cause"),
                 order,
@@ -314,7 +317,7 @@ public class PosLogs {
                 (String) row.get("source"),
                 (String) row.get("origin"),
                 (String) row.get("correlation_id"),
-                ((java.sql.Timestamp) row.get("happened_at")).toInstant());
+                ((java.sql.Timestamp) row.get("happened_at")).toInstant()));
         jdbc.update("DELETE FROM poslog_pending WHERE id = :id", new MapSqlParameterSource("id", row.get("id")));
         boolean more = Boolean.TRUE.equals(jdbc.queryForObject(
                 "SELECT EXISTS (SELECT 1 FROM poslog_pending WHERE tenant_id = :t AND customer_order_id = :o)",
@@ -336,16 +339,16 @@ public class PosLogs {
                 new MapSqlParameterSource("t", tenantId).addValue("o", orderId).addValue("flag", FINALIZATION_FAILED));
     }
 
-    private void issue(
-            String tenantId,
-            String cause,
-            JsonNode order,
-            JsonNode fulfilment,
-            List<Handout> handouts,
-            String source,
-            String origin,
-            String correlationId,
-            Instant at) {
+    private void issue(Cause c) {
+        String tenantId = c.tenantId();
+        String cause = c.cause();
+        JsonNode order = c.order();
+        JsonNode fulfilment = c.fulfilment();
+        List<Handout> handouts = c.handouts();
+        String source = c.source();
+        String origin = c.origin();
+        String correlationId = c.correlationId();
+        Instant at = c.at();
         UUID transactionId = UUID.nameUUIDFromBytes((tenantId + "|" + cause).getBytes(StandardCharsets.UTF_8));
         String orderId = order.path("customerOrderId").asText();
         String bu = fulfilment.path("fulfillmentBusinessUnitId").isTextual()
