@@ -58,10 +58,13 @@ public final class HubProcess implements AutoCloseable {
         return new Hub(port);
     }
 
-    /** Starts the jar from the project root (it reads config/ and routes/ there) and waits until it is healthy. */
+    /**
+     * Starts the jar from the project root (it reads config/ and routes/ there) and waits until it is healthy (a start
+     * takes 20-30 s here; the wait is generous for a machine that is busy with other work).
+     */
     public void start() throws IOException {
         launch();
-        awaitHealthy(Duration.ofSeconds(120));
+        awaitHealthy(Duration.ofSeconds(240));
     }
 
     /** Starts the jar and waits for it to exit on its own; returns the exit code. */
