@@ -24,7 +24,8 @@ public record HubProperties(
         @DefaultValue Proxy proxy,
         @DefaultValue Polling polling,
         @DefaultValue Webhooks webhooks,
-        @DefaultValue PosLog poslog) {
+        @DefaultValue PosLog poslog,
+        @DefaultValue PubSub pubsub) {
 
     /** An external PostgreSQL; no url means the embedded server. */
     public record Db(String url, String user, String password, @DefaultValue("20") int poolSize) {
@@ -38,6 +39,36 @@ public record HubProperties(
 
     /** A tenant and admin key made at start, for quick starts, demos and tests. */
     public record Bootstrap(String tenant, String apiKey) {}
+
+    /**
+     * The Google Pub/Sub bus ({@code hub.bus=pubsub}); runtime.md "The two buses". {@code endpoint} is the
+     * {@code host:port} of an emulator (plaintext, no credentials); unset means Google with Application Default
+     * Credentials.
+     */
+    public record PubSub(
+            @DefaultValue("order-hub") String project,
+            String endpoint,
+            @DefaultValue("order-events") String topic,
+            @DefaultValue("order-events-hub") String subscription,
+            @DefaultValue("order-events-dlq") String deadLetterTopic,
+            @DefaultValue("order-events-dlq-hub") String deadLetterSubscription,
+            Boolean createResources,
+            @DefaultValue("5") int maxDeliveryAttempts,
+            @DefaultValue("60s") Duration ackDeadline,
+            @DefaultValue("3600") int maxAckExtensionSeconds,
+            @DefaultValue("10s") Duration minRetryBackoff,
+            @DefaultValue("600s") Duration maxRetryBackoff,
+            @DefaultValue("60s") Duration startupTimeout) {
+
+        public boolean emulator() {
+            return endpoint != null && !endpoint.isBlank();
+        }
+
+        /** Resources are created at start when asked, and by default only on an emulator. */
+        public boolean createsResources() {
+            return createResources != null ? createResources : emulator();
+        }
+    }
 
     /** Accepting and applying order events. */
     public record Events(

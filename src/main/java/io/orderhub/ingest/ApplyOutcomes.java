@@ -64,6 +64,9 @@ public class ApplyOutcomes {
         metrics.applied(String.valueOf(exchange.getIn().getHeader(Events.OUTCOME)));
         switch (String.valueOf(exchange.getProperty(OrderLocks.SOURCE))) {
             case "postgres-bus" -> postgresBus.getObject().remove(event.seq());
+            case "pubsub" -> {
+                // acknowledged by the consume route once this transaction has committed
+            }
             case "replay" -> {
                 // inside the apply transaction: a concurrent replay or discard of the same dead letter loses here
                 if (!deadLetters.resolve(

@@ -52,6 +52,14 @@ public class DeadLetters {
         return id;
     }
 
+    /** True when a dead letter (open or closed) of this event exists. */
+    public boolean holdsEvent(UUID eventId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM dead_letter WHERE event_id = :e)",
+                new MapSqlParameterSource("e", eventId),
+                Boolean.class));
+    }
+
     /** The event a dead letter holds, to replay it; empty when the tenant has no open dead letter of that id. */
     public Optional<OrderEvent> openEvent(String tenantId, UUID id) {
         return jdbc

@@ -3,19 +3,21 @@ package io.orderhub.ingest;
 import io.orderhub.HubProperties;
 import java.util.List;
 import org.apache.camel.Exchange;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
-/** Feeds the PostgreSQL bus's due events to the consume route, unless consumption is paused for an outage. */
+/**
+ * Feeds the PostgreSQL bus's due events to the consume route, unless consumption is paused for an outage. (With
+ * {@code hub.bus=pubsub} the route does not start, and this feeds nothing.)
+ */
 @Component("eventFeed")
-@ConditionalOnProperty(name = "hub.bus", havingValue = "postgres", matchIfMissing = true)
 public class EventFeed {
 
-    private final PostgresEventBus bus;
+    private final ObjectProvider<PostgresEventBus> bus;
     private final ConsumptionGate gate;
     private final HubProperties hub;
 
-    public EventFeed(PostgresEventBus bus, ConsumptionGate gate, HubProperties hub) {
+    public EventFeed(ObjectProvider<PostgresEventBus> bus, ConsumptionGate gate, HubProperties hub) {
         this.bus = bus;
         this.gate = gate;
         this.hub = hub;
@@ -24,7 +26,8 @@ public class EventFeed {
     /** The head events of due orders, fairly across tenants; empty while paused or when the database is away. */
     public List<OrderEvent> due(Exchange exchange) {
         exchange.setProperty(OrderLocks.SOURCE, "postgres-bus");
-        if (!gate.isOpen()) {
+        PostgresEventBus bus = this.bus.getIfAvailable();
+        if (bus == null || !gate.isOpen()) {
             return List.of();
         }
         try {

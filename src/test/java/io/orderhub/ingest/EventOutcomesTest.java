@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orderhub.support.Hub;
 import io.orderhub.support.HubTest;
 import io.orderhub.support.OrderDocs;
+import io.orderhub.support.Redelivery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Every outcome of domain.md's table, each caused over HTTP the way an OMS or an operator would. */
@@ -29,6 +31,9 @@ class EventOutcomesTest {
 
     @Autowired
     JdbcTemplate db;
+
+    @Autowired
+    ApplicationContext context;
 
     Hub hub;
     String key;
@@ -121,19 +126,12 @@ class EventOutcomesTest {
     }
 
     @Test
-    void redeliveredEventIsSkippedAsDuplicate() {
+    void redeliveredEventIsSkippedAsDuplicate() throws Exception {
         String id = Hub.uniqueId("O");
         put(id, OrderDocs.put(id, bu), Map.of());
         awaitOutcomes(id, 1);
         // a redelivery: the very same event (id and sequence) reaches the consumer again, as after a lost ack
-        db.update(
-                """
-                INSERT INTO bus_event (seq, event_id, tenant_id, customer_order_id, business_unit_id, origin,
-                    snapshot_time, payload, correlation_id)
-                SELECT seq, event_id, tenant_id, customer_order_id, 'S1', origin, snapshot_time, payload, correlation_id
-                FROM order_history WHERE customer_order_id = ? AND outcome = 'APPLIED'
-                """,
-                id);
+        Redelivery.ofAppliedEvent(context, id);
         awaitOutcomes(id, 2);
         assertThat(outcomes(id)).containsExactly("APPLIED", "SKIPPED_DUPLICATE");
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orderhub.support.Hub;
 import io.orderhub.support.HubTest;
 import io.orderhub.support.OrderDocs;
+import io.orderhub.support.PubSubBus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -94,10 +95,15 @@ class OrderingUnderConcurrencyTest {
         assertThat(failures).as("every PUT accepted").isEmpty();
         assertThat(done.get()).isEqualTo(ORDERS * VERSIONS);
 
+        // drained when every accepted event has its outcome in its order's history (on either bus)
         Hub.await(
                 Duration.ofMinutes(2),
-                "bus drained for " + tenant,
-                () -> db.queryForObject("SELECT count(*) FROM bus_event WHERE tenant_id = ?", Long.class, tenant) == 0);
+                "every event of " + tenant + " applied",
+                () -> db.queryForObject(
+                                "SELECT count(*) FROM order_history WHERE tenant_id = ? AND outcome <> 'SKIPPED_DUPLICATE'",
+                                Long.class,
+                                tenant)
+                        == (long) ORDERS * VERSIONS);
 
         for (int o = 0; o < ORDERS; o++) {
             String id = run + "-" + o;
@@ -114,6 +120,12 @@ class OrderingUnderConcurrencyTest {
             long lastSeq = 0;
             List<String> outcomes = new ArrayList<>();
             for (JsonNode e : history) {
+                if (PubSubBus.chosen()
+                        && "SKIPPED_DUPLICATE".equals(e.get("outcome").asText())) {
+                    // Pub/Sub delivers at least once: a redelivery after a lost ack is recorded and skipped. The
+                    // PostgreSQL bus takes an event off in its outcome's transaction, so there it would be a defect.
+                    continue;
+                }
                 outcomes.add(e.get("outcome").asText());
                 long seq = e.get("sequence").asLong();
                 assertThat(seq)

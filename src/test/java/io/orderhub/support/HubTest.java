@@ -6,11 +6,13 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * A black-box test against one running hub on the embedded PostgreSQL. Every test class uses exactly these settings,
+ * A black-box test against one running hub on the embedded PostgreSQL, on the PostgreSQL bus, or on the Pub/Sub bus
+ * when the run says {@code -Dhub.bus=pubsub} ({@link PubSubBus}). Every test class uses exactly these settings,
  * so Spring starts the hub and its database once for the whole suite. Schedules are shortened through settings.
  */
 @Target(ElementType.TYPE)
@@ -20,7 +22,8 @@ import org.springframework.test.context.ContextConfiguration;
         classes = OrderHubApplication.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "hub.data-dir=target/test-hub-data",
+            // each bus its own database: the two runs of the same classes start from the same state
+            "hub.data-dir=target/test-hub-data-${hub.bus:postgres}",
             "hub.admin-token=" + Hub.ADMIN_TOKEN,
             "hub.ops.password=" + Hub.OPS_PASSWORD,
             "hub.ops.scrape-token=" + Hub.SCRAPE_TOKEN,
@@ -50,5 +53,6 @@ import org.springframework.test.context.ContextConfiguration;
             "hub.polling.alert-after=0s",
             "hub.polling.max-backoff=1h",
         })
-@ContextConfiguration(initializers = {AlertReceiver.class, CamelJmxOn.class})
+@ContextConfiguration(initializers = {AlertReceiver.class, CamelJmxOn.class, PubSubBus.class})
+@ExtendWith(PubSubBus.class)
 public @interface HubTest {}

@@ -1,0 +1,167 @@
+package io.orderhub.ingest;
+
+import com.google.protobuf.Timestamp;
+import io.orderhub.HubProperties;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.google.pubsub.GooglePubsubConstants;
+import org.apache.camel.component.google.pubsub.consumer.GooglePubsubAcknowledge;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The consuming side of the Pub/Sub bus, for the routes {@code order-event-pubsub-consume} and
+ * {@code order-event-dead-letter-consume}: turns a message into an event for the apply route, and settles it only after
+ * the apply route committed its outcome: acknowledged, or nacked for Pub/Sub to deliver again (a transient failure
+ * still within its retries, or the database away). Pub/Sub extends the ack deadline while the hub holds the message.
+ */
+@Component("pubSubEvents")
+public class PubSubEvents {
+
+    private static final Logger log = LoggerFactory.getLogger(PubSubEvents.class);
+
+    /** Exchange property holding the acknowledgement of the message, out of reach of the apply route's headers. */
+    static final String ACKNOWLEDGE = "pubsubAcknowledge";
+
+    private static final String PUBLISHED_AT = "pubsubPublishedAt";
+
+    private final ApplyOutcomes outcomes;
+    private final DeadLetters deadLetters;
+    private final HubProperties hub;
+
+    /** Messages this instance holds, by exchange id: the backlog figures and EVENT_AGING come from them. */
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+
+    /** A message held by this instance: its event, and when Pub/Sub accepted it. */
+    public record Held(OrderEvent event, Instant publishedAt) {}
+
+    public PubSubEvents(ApplyOutcomes outcomes, DeadLetters deadLetters, HubProperties hub) {
+        this.outcomes = outcomes;
+        this.deadLetters = deadLetters;
+        this.hub = hub;
+    }
+
+    /** Turns the message into the event the apply route takes; a message that is not one is refused (nacked). */
+    public void receive(Exchange exchange) {
+        GooglePubsubAcknowledge ack = exchange.getIn()
+                .getHeader(GooglePubsubConstants.GOOGLE_PUBSUB_ACKNOWLEDGE, GooglePubsubAcknowledge.class);
+        exchange.setProperty(ACKNOWLEDGE, ack);
+        Instant publishedAt = publishTime(exchange);
+        exchange.setProperty(PUBLISHED_AT, publishedAt);
+        Map<String, String> attributes = attributes(exchange);
+        int attempt = PubSubMessages.deliveryAttempt(attributes);
+        OrderEvent event = PubSubMessages.decode(attributes, exchange.getIn().getBody(byte[].class), attempt - 1);
+        held.put(exchange.getExchangeId(), new Held(event, publishedAt));
+        exchange.setProperty(OrderLocks.SOURCE, "pubsub");
+        exchange.getIn().setBody(event);
+    }
+
+    /**
+     * After the apply route: its outcome is committed, so the message is acknowledged; a retry or a pause (nothing
+     * committed) sends it back to Pub/Sub, whose retry policy gives the backoff.
+     */
+    public void settle(Exchange exchange) {
+        String outcome = String.valueOf(exchange.getIn().getHeader(Events.OUTCOME));
+        GooglePubsubAcknowledge ack = exchange.getProperty(ACKNOWLEDGE, GooglePubsubAcknowledge.class);
+        held.remove(exchange.getExchangeId());
+        if ("RETRY".equals(outcome) || "PAUSED".equals(outcome)) {
+            ack.nack(exchange);
+        } else {
+            ack.ack(exchange);
+        }
+    }
+
+    /**
+     * A message the consumer could not handle at all (not an event of this hub, or a failure outside the apply
+     * route's own handling): nacked, so Pub/Sub delivers it again and, after the subscription's maximum delivery
+     * attempts, moves it to the dead-letter topic, from which {@link #deadLetter} stores it.
+     */
+    public void refuse(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        held.remove(exchange.getExchangeId());
+        log.error(
+                "Pub/Sub message {} could not be processed (delivery attempt {}), nacked: {}",
+                exchange.getIn().getHeader(GooglePubsubConstants.MESSAGE_ID),
+                PubSubMessages.deliveryAttempt(attributes(exchange)),
+                Failures.describe(failure));
+        GooglePubsubAcknowledge ack = exchange.getProperty(ACKNOWLEDGE, GooglePubsubAcknowledge.class);
+        if (ack == null) {
+            ack = exchange.getIn()
+                    .getHeader(GooglePubsubConstants.GOOGLE_PUBSUB_ACKNOWLEDGE, GooglePubsubAcknowledge.class);
+        }
+        if (ack != null) {
+            ack.nack(exchange);
+        }
+    }
+
+    /**
+     * A message Pub/Sub's dead-letter policy moved to the dead-letter topic (it crashed the consumer, or could not be
+     * read, delivery after delivery): stored in the dead-letter store with error class {@code UNKNOWN}, to be replayed
+     * or discarded like any other, then acknowledged. Redelivered copies of one event make one dead letter.
+     */
+    public void deadLetter(Exchange exchange) {
+        GooglePubsubAcknowledge ack = exchange.getIn()
+                .getHeader(GooglePubsubConstants.GOOGLE_PUBSUB_ACKNOWLEDGE, GooglePubsubAcknowledge.class);
+        Map<String, String> attributes = attributes(exchange);
+        int attempts = Math.max(hubMaxAttempts(), PubSubMessages.deliveryAttempt(attributes));
+        Optional<OrderEvent> event =
+                PubSubMessages.salvage(attributes, exchange.getIn().getBody(byte[].class), attempts);
+        if (event.isEmpty()) {
+            // not an order of any tenant: nothing of it could ever be applied, and it was never accepted by the hub
+            log.error(
+                    "Pub/Sub message {} on the dead-letter topic is not an order event (attributes {}); dropped",
+                    exchange.getIn().getHeader(GooglePubsubConstants.MESSAGE_ID),
+                    attributes.keySet());
+        } else if (!deadLetters.holdsEvent(event.get().eventId())) {
+            outcomes.deadLetter(
+                    event.get(),
+                    attempts,
+                    "UNKNOWN",
+                    "moved to the dead-letter topic by Pub/Sub after " + attempts
+                            + " delivery attempts: the consumer could not process it",
+                    "pubsub");
+        }
+        ack.ack(exchange);
+    }
+
+    /** The events this instance holds, and the age of the oldest (Pub/Sub's publish time). */
+    public EventBus.Backlog inFlightBacklog() {
+        Instant oldest = held.values().stream()
+                .map(Held::publishedAt)
+                .min(Comparator.naturalOrder())
+                .orElse(null);
+        double age =
+                oldest == null ? 0 : Duration.between(oldest, Instant.now()).toMillis() / 1000.0;
+        return new EventBus.Backlog(held.size(), Math.max(0, age));
+    }
+
+    /** The held events published longer ago than {@code limit}. */
+    public java.util.List<Held> heldLongerThan(Duration limit) {
+        Instant before = Instant.now().minus(limit);
+        return held.values().stream()
+                .filter(h -> h.publishedAt().isBefore(before))
+                .sorted(Comparator.comparing(Held::publishedAt))
+                .toList();
+    }
+
+    private int hubMaxAttempts() {
+        return PubSubResources.maxDeliveryAttempts(hub);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> attributes(Exchange exchange) {
+        Map<String, String> attributes = exchange.getIn().getHeader(GooglePubsubConstants.ATTRIBUTES, Map.class);
+        return attributes != null ? attributes : Map.of();
+    }
+
+    private static Instant publishTime(Exchange exchange) {
+        Timestamp t = exchange.getIn().getHeader(GooglePubsubConstants.PUBLISH_TIME, Timestamp.class);
+        return t == null ? Instant.now() : Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+}
