@@ -2,12 +2,15 @@ package io.orderhub.ingest;
 
 import com.google.api.gax.batching.BatchingSettings;
 import com.google.api.gax.core.CredentialsProvider;
+import com.google.api.gax.core.InstantiatingExecutorProvider;
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.api.gax.rpc.TransportChannelProvider;
+import com.google.cloud.pubsub.v1.MessageReceiver;
 import com.google.cloud.pubsub.v1.Publisher;
+import com.google.cloud.pubsub.v1.Subscriber;
 import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.cloud.pubsub.v1.SubscriptionAdminSettings;
 import com.google.cloud.pubsub.v1.TopicAdminClient;
@@ -19,9 +22,8 @@ import io.orderhub.HubProperties;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.apache.camel.CamelContext;
 import org.apache.camel.component.google.pubsub.GooglePubsubComponent;
-import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.camel.component.google.pubsub.GooglePubsubEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -61,8 +63,12 @@ public class PubSubClients {
         HubProperties.PubSub ps = hub.pubsub();
         if (ps.emulator()) {
             log.info("Pub/Sub bus on the emulator at {} (project {})", ps.endpoint(), ps.project());
+            // keepalive pings find a connection that went dead without a word (a network partition) so the client
+            // connects again; the emulator, like any gRPC server by default, refuses pings more often than 5 minutes
             ManagedChannel channel = ManagedChannelBuilder.forTarget(ps.endpoint())
                     .usePlaintext()
+                    .keepAliveTime(5, TimeUnit.MINUTES)
+                    .keepAliveTimeout(20, TimeUnit.SECONDS)
                     .build();
             return new Connection(
                     FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)),
@@ -124,23 +130,31 @@ public class PubSubClients {
                 .build());
     }
 
-    /** Points the consume routes' google-pubsub component at the same emulator, or at Google with credentials. */
-    @Bean
-    CamelContextConfiguration pubSubComponent(HubProperties hub) {
-        return new CamelContextConfiguration() {
+    /**
+     * The component of the consume routes ({@code google-pubsub:...}): Camel's, with its subscribers built on the same
+     * channel as the publisher, and as many threads handing out messages as {@code hub.events.consumers} (one order
+     * each, as on the PostgreSQL bus).
+     */
+    @Bean("google-pubsub")
+    GooglePubsubComponent googlePubsubComponent(HubProperties hub, Connection connection) {
+        GooglePubsubComponent component = new GooglePubsubComponent() {
             @Override
-            public void beforeApplicationStart(CamelContext context) {
-                GooglePubsubComponent component = context.getComponent("google-pubsub", GooglePubsubComponent.class);
-                if (hub.pubsub().emulator()) {
-                    component.setEndpoint(hub.pubsub().endpoint());
-                    component.setAuthenticate(false);
-                }
-                // the component's own publishers are not used; should one ever be, its shutdown stays bounded
-                component.setPublisherTerminationTimeout(5000);
+            public Subscriber getSubscriber(
+                    String subscription, MessageReceiver receiver, GooglePubsubEndpoint endpoint) {
+                return Subscriber.newBuilder(subscription, receiver)
+                        .setChannelProvider(connection.channels())
+                        .setCredentialsProvider(connection.credentials())
+                        .setMaxAckExtensionPeriodDuration(Duration.ofSeconds(endpoint.getMaxAckExtensionPeriod()))
+                        .setParallelPullCount(1)
+                        .setExecutorProvider(InstantiatingExecutorProvider.newBuilder()
+                                .setExecutorThreadCount(Math.max(1, hub.events().consumers()))
+                                .build())
+                        .build();
             }
-
-            @Override
-            public void afterApplicationStart(CamelContext context) {}
         };
+        component.setAuthenticate(!hub.pubsub().emulator());
+        // the component's own publishers are not used; should one ever be, its shutdown stays bounded
+        component.setPublisherTerminationTimeout(5000);
+        return component;
     }
 }

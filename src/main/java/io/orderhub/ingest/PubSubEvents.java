@@ -29,7 +29,11 @@ public class PubSubEvents {
     /** Exchange property holding the acknowledgement of the message, out of reach of the apply route's headers. */
     static final String ACKNOWLEDGE = "pubsubAcknowledge";
 
-    private static final String PUBLISHED_AT = "pubsubPublishedAt";
+    /** Exchange property: the message is not a readable event (already dead-lettered or dropped). */
+    static final String UNREADABLE = "pubsubUnreadable";
+
+    /** Exchange property: the event read from the message, to apply again after an outage pause. */
+    private static final String EVENT = "pubsubEvent";
 
     private final ApplyOutcomes outcomes;
     private final DeadLetters deadLetters;
@@ -41,25 +45,73 @@ public class PubSubEvents {
     /** A message held by this instance: its event, and when Pub/Sub accepted it. */
     public record Held(OrderEvent event, Instant publishedAt) {}
 
-    public PubSubEvents(ApplyOutcomes outcomes, DeadLetters deadLetters, HubProperties hub) {
+    private final org.springframework.jdbc.core.JdbcTemplate jdbc;
+
+    public PubSubEvents(
+            ApplyOutcomes outcomes,
+            DeadLetters deadLetters,
+            HubProperties hub,
+            org.springframework.jdbc.core.JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
         this.outcomes = outcomes;
         this.deadLetters = deadLetters;
         this.hub = hub;
     }
 
-    /** Turns the message into the event the apply route takes; a message that is not one is refused (nacked). */
+    /**
+     * Turns the message into the event the apply route takes. A message that is not a readable event is a persistent
+     * failure: what can be saved of it goes to the dead-letter store at once (error class {@code PERSISTENT}), and it is
+     * acknowledged; property {@link #UNREADABLE} tells the route to skip the apply. (Leaving it to Pub/Sub's
+     * dead-letter policy would also work on Google, but the emulator stops delivering the whole ordered subscription
+     * once a message runs out of attempts; docs/decisions.md.)
+     */
     public void receive(Exchange exchange) {
         GooglePubsubAcknowledge ack = exchange.getIn()
                 .getHeader(GooglePubsubConstants.GOOGLE_PUBSUB_ACKNOWLEDGE, GooglePubsubAcknowledge.class);
         exchange.setProperty(ACKNOWLEDGE, ack);
         Instant publishedAt = publishTime(exchange);
-        exchange.setProperty(PUBLISHED_AT, publishedAt);
         Map<String, String> attributes = attributes(exchange);
         int attempt = PubSubMessages.deliveryAttempt(attributes);
-        OrderEvent event = PubSubMessages.decode(attributes, exchange.getIn().getBody(byte[].class), attempt - 1);
+        byte[] data = exchange.getIn().getBody(byte[].class);
+        OrderEvent event;
+        try {
+            event = PubSubMessages.decode(attributes, data, attempt - 1);
+        } catch (IllegalArgumentException unreadable) {
+            exchange.setProperty(UNREADABLE, true);
+            exchange.getIn().setHeader(Events.OUTCOME, "DEAD_LETTERED");
+            Optional<OrderEvent> salvaged = PubSubMessages.salvage(attributes, data, attempt);
+            if (salvaged.isEmpty()) {
+                // no tenant or no order document: nothing of it could ever be applied or shown to a tenant
+                log.error(
+                        "Pub/Sub message {} is not an order event of this hub (attributes {}): dropped; {}",
+                        exchange.getIn().getHeader(GooglePubsubConstants.MESSAGE_ID),
+                        attributes.keySet(),
+                        unreadable.getMessage());
+            } else if (!deadLetters.holdsEvent(salvaged.get().eventId())) {
+                outcomes.deadLetter(
+                        sequenced(salvaged.get()), attempt, "PERSISTENT", unreadable.getMessage(), "pubsub");
+            }
+            return;
+        }
         held.put(exchange.getExchangeId(), new Held(event, publishedAt));
         exchange.setProperty(OrderLocks.SOURCE, "pubsub");
+        exchange.setProperty(EVENT, event);
         exchange.getIn().setBody(event);
+    }
+
+    /**
+     * True when the apply was paused because the database is away and this instance is still running: the message is
+     * held (Pub/Sub keeps extending its deadline) and applied again after {@code hub.events.outage-pause}, rather than
+     * nacked, so an outage never spends the message's delivery attempts.
+     */
+    public boolean waitOutOutage(Exchange exchange) throws InterruptedException {
+        if (!"PAUSED".equals(String.valueOf(exchange.getIn().getHeader(Events.OUTCOME)))
+                || !exchange.getContext().getStatus().isStarted()) {
+            return false;
+        }
+        Thread.sleep(hub.events().outagePause().toMillis());
+        exchange.getIn().setBody(exchange.getProperty(EVENT, OrderEvent.class));
+        return exchange.getContext().getStatus().isStarted();
     }
 
     /**
@@ -78,9 +130,9 @@ public class PubSubEvents {
     }
 
     /**
-     * A message the consumer could not handle at all (not an event of this hub, or a failure outside the apply
-     * route's own handling): nacked, so Pub/Sub delivers it again and, after the subscription's maximum delivery
-     * attempts, moves it to the dead-letter topic, from which {@link #deadLetter} stores it.
+     * A failure outside the apply route's own handling (it records every failure of applying): nacked, so Pub/Sub
+     * delivers the message again and, after the subscription's maximum delivery attempts, moves it to the dead-letter
+     * topic, from which {@link #deadLetter} stores it.
      */
     public void refuse(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -101,8 +153,8 @@ public class PubSubEvents {
     }
 
     /**
-     * A message Pub/Sub's dead-letter policy moved to the dead-letter topic (it crashed the consumer, or could not be
-     * read, delivery after delivery): stored in the dead-letter store with error class {@code UNKNOWN}, to be replayed
+     * A message Pub/Sub's dead-letter policy moved to the dead-letter topic (delivery after delivery it was never
+     * settled: it crashed the consumer, or the hub could not record its failure): stored in the dead-letter store with error class {@code UNKNOWN}, to be replayed
      * or discarded like any other, then acknowledged. Redelivered copies of one event make one dead letter.
      */
     public void deadLetter(Exchange exchange) {
@@ -120,7 +172,7 @@ public class PubSubEvents {
                     attributes.keySet());
         } else if (!deadLetters.holdsEvent(event.get().eventId())) {
             outcomes.deadLetter(
-                    event.get(),
+                    sequenced(event.get()),
                     attempts,
                     "UNKNOWN",
                     "moved to the dead-letter topic by Pub/Sub after " + attempts
@@ -148,6 +200,27 @@ public class PubSubEvents {
                 .filter(h -> h.publishedAt().isBefore(before))
                 .sorted(Comparator.comparing(Held::publishedAt))
                 .toList();
+    }
+
+    /** A salvaged event without a readable sequence takes the next one, so a replay orders it like a new event. */
+    private OrderEvent sequenced(OrderEvent e) {
+        if (e.seq() > 0) {
+            return e;
+        }
+        long seq = jdbc.queryForObject("SELECT nextval('event_seq')", Long.class);
+        return new OrderEvent(
+                e.eventId(),
+                seq,
+                e.tenantId(),
+                e.customerOrderId(),
+                e.businessUnitId(),
+                e.origin(),
+                e.snapshotTime(),
+                e.eventTimeGiven(),
+                e.payload(),
+                e.correlationId(),
+                e.receivedAt(),
+                e.attempts());
     }
 
     private int hubMaxAttempts() {

@@ -72,17 +72,17 @@ public final class PubSubMessages {
     public static OrderEvent decode(Map<String, String> attributes, byte[] data, int earlierAttempts) {
         try {
             return new OrderEvent(
-                    UUID.fromString(required(attributes, EVENT_ID)),
-                    Long.parseLong(required(attributes, SEQUENCE)),
+                    parsed(attributes, EVENT_ID, UUID::fromString),
+                    parsed(attributes, SEQUENCE, Long::parseLong),
                     required(attributes, TENANT),
                     required(attributes, ORDER),
                     required(attributes, BUSINESS_UNIT),
-                    OrderEvent.Origin.valueOf(required(attributes, ORIGIN)).name(),
-                    OffsetDateTime.parse(required(attributes, SNAPSHOT_TIME)),
+                    parsed(attributes, ORIGIN, OrderEvent.Origin::valueOf).name(),
+                    parsed(attributes, SNAPSHOT_TIME, OffsetDateTime::parse),
                     Boolean.parseBoolean(required(attributes, EVENT_TIME_GIVEN)),
                     validPayload(data),
                     required(attributes, CORRELATION_ID),
-                    OffsetDateTime.parse(required(attributes, RECEIVED_AT)),
+                    parsed(attributes, RECEIVED_AT, OffsetDateTime::parse),
                     earlierAttempts);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not an order event of this hub: " + e.getMessage(), e);
@@ -133,6 +133,16 @@ public final class PubSubMessages {
             throw new IllegalArgumentException("the data is not an order document");
         }
         return new String(data, StandardCharsets.UTF_8);
+    }
+
+    private static <T> T parsed(
+            Map<String, String> attributes, String name, java.util.function.Function<String, T> parser) {
+        String value = required(attributes, name);
+        try {
+            return parser.apply(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("attribute " + name + " is not valid: " + value);
+        }
     }
 
     private static String required(Map<String, String> attributes, String name) {

@@ -52,6 +52,8 @@ import org.springframework.test.context.ContextConfiguration;
             "hub.alerts.max-delivery-age=2s",
             "hub.polling.alert-after=0s",
             "hub.polling.max-backoff=1h",
+            // Pub/Sub's least: a message whose ack was lost with its connection comes back after this, not a minute
+            "hub.pubsub.ack-deadline=10s",
         })
 @ContextConfiguration(initializers = {AlertReceiver.class, CamelJmxOn.class, PubSubBus.class})
 @ExtendWith(PubSubBus.class)

@@ -15,6 +15,23 @@ import org.springframework.core.env.MapPropertySource;
 public final class PubSubBus
         implements BeforeAllCallback, ApplicationContextInitializer<ConfigurableApplicationContext> {
 
+    private static TcpGate gate;
+
+    /**
+     * The way from the test hub to the emulator, which a test may cut to make Pub/Sub unreachable for a while (and
+     * must restore).
+     */
+    public static synchronized TcpGate gate() {
+        if (gate == null) {
+            try {
+                gate = new TcpGate(PubSubEmulator.require().endpoint());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("could not open the relay to the Pub/Sub emulator", e);
+            }
+        }
+        return gate;
+    }
+
     public static boolean chosen() {
         return "pubsub".equals(System.getProperty("hub.bus"));
     }
@@ -33,11 +50,7 @@ public final class PubSubBus
                     .getPropertySources()
                     .addFirst(new MapPropertySource(
                             "test-pubsub-emulator",
-                            Map.of(
-                                    "hub.pubsub.endpoint",
-                                    PubSubEmulator.require().endpoint(),
-                                    "hub.pubsub.project",
-                                    "order-hub-test")));
+                            Map.of("hub.pubsub.endpoint", gate().address(), "hub.pubsub.project", "order-hub-test")));
         }
     }
 }
