@@ -16,14 +16,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * Ingest load: CLIENTS concurrent clients PUT realistic v2 order snapshots (2-5 lines, 1-2 fulfilments, about 3 KB),
  * many updates per order, for a warm-up and then a measured window. Prints accepted/s and PUT latency percentiles,
  * and the measured window's start and end (epoch millis) so the script can read apply figures from the database.
- * Usage: java IngestBench.java <baseUrl> <apiKey> <seconds> <clients>
+ * Usage: java IngestBench.java <baseUrl>[,<baseUrl>...] <apiKey> <seconds> <clients>
  */
 public class IngestBench {
 
     static final int WARMUP_SECONDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP_SECONDS", "30"));
 
     public static void main(String[] args) throws Exception {
-        String base = args[0];
+        // one hub, or several separated by commas: client c talks to hub c mod n
+        String[] bases = args[0].split(",");
         String key = args[1];
         int seconds = Integer.parseInt(args[2]);
         int clients = Integer.parseInt(args[3]);
@@ -38,6 +39,7 @@ public class IngestBench {
         CountDownLatch done = new CountDownLatch(clients);
         for (int c = 0; c < clients; c++) {
             int client = c;
+            String base = bases[c % bases.length];
             perClient[c] = new long[2_000_000];
             Thread t = new Thread(() -> {
                 Random random = new Random(client);

@@ -109,6 +109,8 @@ public class ApplyOutcomes {
         } catch (RuntimeException e) {
             if (Failures.classify(e) == Failures.Kind.DATABASE_OUTAGE) {
                 gate.pause(hub.events().outagePause(), Failures.describe(e));
+                // nothing of the failure was recorded: the event must stay on its bus (Pub/Sub: not acknowledged)
+                exchange.getIn().setHeader(Events.OUTCOME, "PAUSED");
                 return;
             }
             throw e;

@@ -32,6 +32,11 @@ public class PubSubEvents {
     /** Exchange property: the message is not a readable event (already dead-lettered or dropped). */
     static final String UNREADABLE = "pubsubUnreadable";
 
+    /** The outcomes the apply route records in the transaction it commits: only these acknowledge a message. */
+    private static final java.util.Set<String> COMMITTED = java.util.Arrays.stream(io.orderhub.orders.Outcome.values())
+            .map(Enum::name)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     /** Exchange property: the event read from the message, to apply again after an outage pause. */
     private static final String EVENT = "pubsubEvent";
 
@@ -115,17 +120,18 @@ public class PubSubEvents {
     }
 
     /**
-     * After the apply route: its outcome is committed, so the message is acknowledged; a retry or a pause (nothing
-     * committed) sends it back to Pub/Sub, whose retry policy gives the backoff.
+     * After the apply route: an outcome it committed acknowledges the message; anything else (a retry, a pause,
+     * no outcome) sends it back to Pub/Sub, whose retry policy gives the backoff.
      */
     public void settle(Exchange exchange) {
         String outcome = String.valueOf(exchange.getIn().getHeader(Events.OUTCOME));
         GooglePubsubAcknowledge ack = exchange.getProperty(ACKNOWLEDGE, GooglePubsubAcknowledge.class);
         held.remove(exchange.getExchangeId());
-        if ("RETRY".equals(outcome) || "PAUSED".equals(outcome)) {
-            ack.nack(exchange);
-        } else {
+        if (COMMITTED.contains(outcome)) {
             ack.ack(exchange);
+        } else {
+            // RETRY, PAUSED, or no outcome at all: nothing was committed, so Pub/Sub must deliver it again
+            ack.nack(exchange);
         }
     }
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderhub.support.Hub;
 import io.orderhub.support.HubProcess;
+import io.orderhub.support.OrderDocs;
+import io.orderhub.support.PubSubEmulator;
+import io.orderhub.support.TcpGate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,5 +104,70 @@ class StartAndStopIT {
             process.start();
             Recovery.assertEveryAcceptedEventAppliedExactlyOnce(hub, key, load);
         }
+    }
+
+    @Test
+    void onThePubSubBusGracefulShutdownUnderLoadEndsWithin30SecondsAndLosesNothing() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target"), "shutdown-pubsub-");
+        try (HubProcess process = HubProcess.of(
+                "shutdown-pubsub", pubSubArgs(data, PubSubEmulator.require().endpoint()))) {
+            process.start();
+            Hub hub = process.client();
+            String key = hub.newTenantKey(Hub.uniqueTenant("shutdown"), "[\"oms\", \"admin\"]", null);
+            LoadUnderTest load = new LoadUnderTest(hub, key, 30, 8);
+            Hub.await(Duration.ofSeconds(60), "events flowing", () -> load.acceptedEvents.size() >= 200);
+
+            Duration stopping = process.terminate();
+            load.stop();
+            assertThat(stopping).as("graceful shutdown time").isLessThan(Duration.ofSeconds(30));
+            assertThat(load.statuses)
+                    .as("answers were 202s, 503s while stopping, or refused connections")
+                    .allMatch(s -> s == 202 || s == 503 || s == -1);
+
+            process.start();
+            Recovery.assertEveryAcceptedEventAppliedExactlyOnce(hub, key, load, true);
+        }
+    }
+
+    @Test
+    void onThePubSubBusAnUnreachablePubSubGives503sAndStillLetsTheHubStopWithin30Seconds() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target"), "unreachable-pubsub-");
+        try (TcpGate gate = new TcpGate(PubSubEmulator.require().endpoint());
+                HubProcess process = HubProcess.of("unreachable-pubsub", pubSubArgs(data, gate.address()))) {
+            process.start();
+            Hub hub = process.client();
+            String key = hub.newTenantKey(Hub.uniqueTenant("unreachable"), "[\"oms\", \"admin\"]", null);
+            String id = Hub.uniqueId("O");
+            String path = "/api/v1/business-units/S1/customer-orders/" + id;
+            assertThat(hub.send("PUT", path, key, OrderDocs.put(id, "S1"), java.util.Map.of())
+                            .status())
+                    .isEqualTo(202);
+            Hub.await(
+                    Duration.ofSeconds(30),
+                    "order applied",
+                    () -> hub.send("GET", path, key, null).status() == 200);
+
+            gate.cut();
+            long start = System.nanoTime();
+            Hub.Answer refused = hub.send("PUT", path, key, OrderDocs.put(id, "S1"), java.util.Map.of());
+            assertThat(refused.status())
+                    .as("PUT with Pub/Sub unreachable: %s", refused)
+                    .isEqualTo(503);
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("answered within hub.events.accept-timeout (5 s), not hung")
+                    .isLessThan(Duration.ofSeconds(9));
+
+            Duration stopping = process.terminate();
+            assertThat(stopping).as("shutdown time with Pub/Sub unreachable").isLessThan(Duration.ofSeconds(30));
+        }
+    }
+
+    private static List<String> pubSubArgs(Path data, String endpoint) {
+        return List.of(
+                "--hub.data-dir=" + data,
+                "--hub.bus=pubsub",
+                "--hub.pubsub.endpoint=" + endpoint,
+                "--hub.pubsub.project=" + Hub.uniqueTenant("stop"),
+                "--hub.pubsub.ack-deadline=10s");
     }
 }

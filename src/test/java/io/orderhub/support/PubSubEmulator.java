@@ -54,6 +54,23 @@ public final class PubSubEmulator implements AutoCloseable {
         return shared;
     }
 
+    /**
+     * The emulator jar, for a test that starts processes of its own (as {@code scripts/local-topology} does); skipped
+     * or failed like {@link #require()} when there is none.
+     */
+    public static Path requireJar() {
+        Optional<Path> jar = findJar();
+        if (jar.isEmpty()) {
+            String message = "no Pub/Sub emulator jar: set HUB_PUBSUB_EMULATOR_JAR or install the Google Cloud SDK's"
+                    + " pubsub-emulator component";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new AssertionError(message + " (CI=true: the Pub/Sub tests must run)");
+            }
+            Assumptions.abort(message);
+        }
+        return jar.get();
+    }
+
     /** A fresh emulator of its own (for a test that stops it to make Pub/Sub unreachable). */
     public static PubSubEmulator startAnother() {
         require();
