@@ -29,8 +29,11 @@ public class OrderHubApplication {
             sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> {
                 Thread closer = new Thread(
                         () -> {
-                            context.close();
-                            System.exit(143);
+                            try {
+                                context.close();
+                            } finally {
+                                System.exit(143);
+                            }
                         },
                         "hub-sigterm");
                 closer.start();

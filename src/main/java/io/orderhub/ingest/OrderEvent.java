@@ -21,6 +21,40 @@ public record OrderEvent(
         OffsetDateTime receivedAt,
         int attempts) {
 
+    /** The same event with its acceptance sequence. */
+    public OrderEvent withSeq(long sequence) {
+        return new OrderEvent(
+                eventId,
+                sequence,
+                tenantId,
+                customerOrderId,
+                businessUnitId,
+                origin,
+                snapshotTime,
+                eventTimeGiven,
+                payload,
+                correlationId,
+                receivedAt,
+                attempts);
+    }
+
+    /** The same event after this many failed attempts. */
+    public OrderEvent withAttempts(int failedAttempts) {
+        return new OrderEvent(
+                eventId,
+                seq,
+                tenantId,
+                customerOrderId,
+                businessUnitId,
+                origin,
+                snapshotTime,
+                eventTimeGiven,
+                payload,
+                correlationId,
+                receivedAt,
+                failedAttempts);
+    }
+
     /** Where the event came from: the OMS push or poll, a store, or the hub itself. */
     public enum Origin {
         OMS,

@@ -145,6 +145,9 @@ public class PubSubClients {
                         .setChannelProvider(connection.channels())
                         .setCredentialsProvider(connection.credentials())
                         .setMaxAckExtensionPeriodDuration(Duration.ofSeconds(endpoint.getMaxAckExtensionPeriod()))
+                        // the client's own lease is the subscription's ack deadline, extended again and again while
+                        // the hub works on a message (the client's default would be 60 s whatever the subscription)
+                        .setMaxDurationPerAckExtensionDuration(hub.pubsub().ackDeadline())
                         .setParallelPullCount(1)
                         .setExecutorProvider(InstantiatingExecutorProvider.newBuilder()
                                 .setExecutorThreadCount(Math.max(1, hub.events().consumers()))

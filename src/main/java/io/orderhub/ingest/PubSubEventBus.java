@@ -1,9 +1,12 @@
 package io.orderhub.ingest;
 
 import com.google.api.core.ApiFuture;
+import com.google.api.core.ApiFutureCallback;
+import com.google.api.core.ApiFutures;
 import com.google.api.gax.grpc.GrpcCallContext;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.cloud.pubsub.v1.TopicAdminClient;
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.pubsub.v1.GetTopicRequest;
 import io.orderhub.HubProperties;
 import io.orderhub.ops.ProblemException;
@@ -97,43 +100,61 @@ public class PubSubEventBus implements EventBus {
         OrderEvent sequenced;
         ApiFuture<String> published;
         synchronized (keyLocks[Math.floorMod(key.hashCode(), keyLocks.length)]) {
-            long seq = jdbc.queryForObject("SELECT nextval('event_seq')", Long.class);
-            sequenced = new OrderEvent(
-                    event.eventId(),
-                    seq,
-                    event.tenantId(),
-                    event.customerOrderId(),
-                    event.businessUnitId(),
-                    event.origin(),
-                    event.snapshotTime(),
-                    event.eventTimeGiven(),
-                    event.payload(),
-                    event.correlationId(),
-                    event.receivedAt(),
-                    0);
-            published = publisher.publish(PubSubMessages.encode(sequenced));
+            sequenced = event.withSeq(jdbc.queryForObject("SELECT nextval('event_seq')", Long.class));
+            if (Instant.now().isAfter(deadline)) {
+                // the wait for the lock or the database used the whole budget: refuse before anything is published
+                throw unavailable();
+            }
+            try {
+                published = publisher.publish(PubSubMessages.encode(sequenced));
+            } catch (IllegalStateException shutDown) {
+                throw ProblemException.unavailable("the hub is shutting down; send the event again", 5);
+            }
         }
+        // After a failed publish the client holds back every later message of the key until told to go on. The
+        // failure may come after this PUT has stopped waiting (the client retries for up to 10 s), so the key is
+        // resumed whenever it fails, not only when this PUT sees it.
+        ApiFutures.addCallback(
+                published,
+                new ApiFutureCallback<String>() {
+                    @Override
+                    public void onFailure(Throwable t) {
+                        resume(key);
+                    }
+
+                    @Override
+                    public void onSuccess(String messageId) {}
+                },
+                MoreExecutors.directExecutor());
         long waitMillis = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
         try {
             published.get(waitMillis, TimeUnit.MILLISECONDS);
             return sequenced;
         } catch (TimeoutException | ExecutionException e) {
-            // after a failed publish the client holds back every later message of the key until told to go on: the
-            // next PUT of this order must not be refused for this one's failure
-            publisher.resumePublish(key);
             available = false;
             log.warn(
                     "Publish of event {} of order {} not acknowledged: {}",
                     event.eventId(),
                     key,
                     e instanceof TimeoutException ? "no answer in " + acceptTimeout : String.valueOf(e.getCause()));
-            throw ProblemException.unavailable(
-                    "the event bus did not confirm the event in time; it is not accepted, send it again", 5);
+            throw unavailable();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            publisher.resumePublish(key);
             throw ProblemException.unavailable("the hub is shutting down; send the event again", 5);
         }
+    }
+
+    private void resume(String key) {
+        try {
+            publisher.resumePublish(key);
+        } catch (IllegalStateException shutDown) {
+            // the publisher is shutting down with the hub: nothing left to resume
+        }
+    }
+
+    private static ProblemException unavailable() {
+        return ProblemException.unavailable(
+                "the event bus did not confirm the event in time; it is not accepted, send it again", 5);
     }
 
     @Override

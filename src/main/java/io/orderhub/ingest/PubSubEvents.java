@@ -37,6 +37,8 @@ public class PubSubEvents {
             .map(Enum::name)
             .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
+    private static final String MESSAGE_ID = "pubsubMessageId";
+
     /** Exchange property: the event read from the message, to apply again after an outage pause. */
     private static final String EVENT = "pubsubEvent";
 
@@ -50,14 +52,20 @@ public class PubSubEvents {
     /** A message held by this instance: its event, and when Pub/Sub accepted it. */
     public record Held(OrderEvent event, Instant publishedAt) {}
 
+    /** Advisory lock namespace of storing a dead letter from Pub/Sub (1-3 are accepting, applying and polling). */
+    static final int DEAD_LETTER_LOCK = 5;
+
     private final org.springframework.jdbc.core.JdbcTemplate jdbc;
+    private final org.springframework.transaction.support.TransactionTemplate tx;
 
     public PubSubEvents(
             ApplyOutcomes outcomes,
             DeadLetters deadLetters,
             HubProperties hub,
-            org.springframework.jdbc.core.JdbcTemplate jdbc) {
+            org.springframework.jdbc.core.JdbcTemplate jdbc,
+            org.springframework.transaction.support.TransactionTemplate tx) {
         this.jdbc = jdbc;
+        this.tx = tx;
         this.outcomes = outcomes;
         this.deadLetters = deadLetters;
         this.hub = hub;
@@ -74,6 +82,8 @@ public class PubSubEvents {
         GooglePubsubAcknowledge ack = exchange.getIn()
                 .getHeader(GooglePubsubConstants.GOOGLE_PUBSUB_ACKNOWLEDGE, GooglePubsubAcknowledge.class);
         exchange.setProperty(ACKNOWLEDGE, ack);
+        // the apply route clears the headers: keep the message id for the log of a failure
+        exchange.setProperty(MESSAGE_ID, exchange.getIn().getHeader(GooglePubsubConstants.MESSAGE_ID));
         Instant publishedAt = publishTime(exchange);
         Map<String, String> attributes = attributes(exchange);
         int attempt = PubSubMessages.deliveryAttempt(attributes);
@@ -92,9 +102,8 @@ public class PubSubEvents {
                         exchange.getIn().getHeader(GooglePubsubConstants.MESSAGE_ID),
                         attributes.keySet(),
                         unreadable.getMessage());
-            } else if (!deadLetters.holdsEvent(salvaged.get().eventId())) {
-                outcomes.deadLetter(
-                        sequenced(salvaged.get()), attempt, "PERSISTENT", unreadable.getMessage(), "pubsub");
+            } else {
+                deadLetterOnce(salvaged.get(), attempt, "PERSISTENT", unreadable.getMessage());
             }
             return;
         }
@@ -105,23 +114,39 @@ public class PubSubEvents {
     }
 
     /**
-     * True when the apply was paused because the database is away and this instance is still running: the message is
-     * held (Pub/Sub keeps extending its deadline) and applied again after {@code hub.events.outage-pause}, rather than
-     * nacked, so an outage never spends the message's delivery attempts.
+     * True when the apply is to be tried again within this same delivery, after a pause: the database was away
+     * ({@code PAUSED}, after {@code hub.events.outage-pause}) or a transient failure still has retries left
+     * ({@code RETRY}, after its {@code hub.events.retry} delay). The message stays with this consumer meanwhile (Pub/Sub
+     * keeps extending its deadline), so the order's later events wait behind it, as on the PostgreSQL bus, and an
+     * outage never spends delivery attempts. Nacking instead would let Pub/Sub hand out the order's next event first.
+     * False when there is nothing to retry, or the hub is stopping (then the message is nacked).
      */
-    public boolean waitOutOutage(Exchange exchange) throws InterruptedException {
-        if (!"PAUSED".equals(String.valueOf(exchange.getIn().getHeader(Events.OUTCOME)))
-                || !exchange.getContext().getStatus().isStarted()) {
+    public boolean retryInPlace(Exchange exchange) throws InterruptedException {
+        String outcome = String.valueOf(exchange.getIn().getHeader(Events.OUTCOME));
+        OrderEvent event = exchange.getProperty(EVENT, OrderEvent.class);
+        Duration wait;
+        if ("PAUSED".equals(outcome)) {
+            wait = hub.events().outagePause();
+        } else if ("RETRY".equals(outcome)) {
+            int failed = event.attempts() + 1;
+            java.util.List<Duration> retry = hub.events().retry();
+            wait = retry.get(Math.min(failed, retry.size()) - 1);
+            event = event.withAttempts(failed);
+            exchange.setProperty(EVENT, event);
+        } else {
             return false;
         }
-        Thread.sleep(hub.events().outagePause().toMillis());
-        exchange.getIn().setBody(exchange.getProperty(EVENT, OrderEvent.class));
+        if (!exchange.getContext().getStatus().isStarted()) {
+            return false;
+        }
+        Thread.sleep(wait.toMillis());
+        exchange.getIn().setBody(event);
         return exchange.getContext().getStatus().isStarted();
     }
 
     /**
-     * After the apply route: an outcome it committed acknowledges the message; anything else (a retry, a pause,
-     * no outcome) sends it back to Pub/Sub, whose retry policy gives the backoff.
+     * After the apply route: an outcome it committed acknowledges the message; anything else (a retry or a pause cut
+     * short by a shutdown, no outcome at all) sends it back to Pub/Sub, whose retry policy gives the backoff.
      */
     public void settle(Exchange exchange) {
         String outcome = String.valueOf(exchange.getIn().getHeader(Events.OUTCOME));
@@ -144,9 +169,9 @@ public class PubSubEvents {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         held.remove(exchange.getExchangeId());
         log.error(
-                "Pub/Sub message {} could not be processed (delivery attempt {}), nacked: {}",
-                exchange.getIn().getHeader(GooglePubsubConstants.MESSAGE_ID),
-                PubSubMessages.deliveryAttempt(attributes(exchange)),
+                "Pub/Sub message {} could not be processed, nacked: {}",
+                exchange.getProperty(
+                        MESSAGE_ID, exchange.getIn().getHeader(GooglePubsubConstants.MESSAGE_ID), Object.class),
                 Failures.describe(failure));
         GooglePubsubAcknowledge ack = exchange.getProperty(ACKNOWLEDGE, GooglePubsubAcknowledge.class);
         if (ack == null) {
@@ -176,14 +201,13 @@ public class PubSubEvents {
                     "Pub/Sub message {} on the dead-letter topic is not an order event (attributes {}); dropped",
                     exchange.getIn().getHeader(GooglePubsubConstants.MESSAGE_ID),
                     attributes.keySet());
-        } else if (!deadLetters.holdsEvent(event.get().eventId())) {
-            outcomes.deadLetter(
-                    sequenced(event.get()),
+        } else {
+            deadLetterOnce(
+                    event.get(),
                     attempts,
                     "UNKNOWN",
                     "moved to the dead-letter topic by Pub/Sub after " + attempts
-                            + " delivery attempts: the consumer could not process it",
-                    "pubsub");
+                            + " delivery attempts: the consumer could not process it");
         }
         ack.ack(exchange);
     }
@@ -208,25 +232,25 @@ public class PubSubEvents {
                 .toList();
     }
 
+    /**
+     * Stores the event as a dead letter unless one of it exists, with its history entry and alert, in one transaction
+     * that holds the event id: copies of one message delivered to two instances make one dead letter.
+     */
+    private void deadLetterOnce(OrderEvent event, int attempts, String errorClass, String error) {
+        tx.executeWithoutResult(status -> {
+            jdbc.queryForObject(
+                    "SELECT pg_advisory_xact_lock(" + DEAD_LETTER_LOCK + ", hashtext(?))::text",
+                    String.class,
+                    event.eventId().toString());
+            if (!deadLetters.holdsEvent(event.eventId())) {
+                outcomes.deadLetter(sequenced(event), attempts, errorClass, error, "pubsub");
+            }
+        });
+    }
+
     /** A salvaged event without a readable sequence takes the next one, so a replay orders it like a new event. */
     private OrderEvent sequenced(OrderEvent e) {
-        if (e.seq() > 0) {
-            return e;
-        }
-        long seq = jdbc.queryForObject("SELECT nextval('event_seq')", Long.class);
-        return new OrderEvent(
-                e.eventId(),
-                seq,
-                e.tenantId(),
-                e.customerOrderId(),
-                e.businessUnitId(),
-                e.origin(),
-                e.snapshotTime(),
-                e.eventTimeGiven(),
-                e.payload(),
-                e.correlationId(),
-                e.receivedAt(),
-                e.attempts());
+        return e.seq() > 0 ? e : e.withSeq(jdbc.queryForObject("SELECT nextval('event_seq')", Long.class));
     }
 
     private int hubMaxAttempts() {

@@ -115,6 +115,15 @@ public class PubSubResources {
                                     .setSubscription(name.toString())
                                     .build(),
                             bounded());
+            if (deadLetters != null
+                    && (!existing.hasDeadLetterPolicy()
+                            || existing.getDeadLetterPolicy().getMaxDeliveryAttempts() < maxDeliveryAttempts)) {
+                // without the policy nothing moves a message the consumer keeps failing on, and Pub/Sub does not
+                // even count delivery attempts
+                throw new IllegalStateException("Pub/Sub subscription " + name
+                        + " needs a dead-letter policy to " + deadLetters + " with at least " + maxDeliveryAttempts
+                        + " delivery attempts (README \"Several instances on Pub/Sub\")");
+            }
             if (deadLetters != null && !existing.getEnableMessageOrdering()) {
                 // without ordering Pub/Sub may hand one order's events to two consumers at once, out of order
                 throw new IllegalStateException("Pub/Sub subscription " + name

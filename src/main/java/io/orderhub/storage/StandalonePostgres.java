@@ -25,9 +25,12 @@ public final class StandalonePostgres {
         Files.createDirectories(dir);
         EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dir.resolve("pg"), Integer.parseInt(args[1]));
         Path properties = dir.resolve("connection.properties");
+        // written aside and moved into place, so a script waiting for the file never reads half of it
+        Path partial = dir.resolve("connection.properties.partial");
         Files.writeString(
-                properties,
+                partial,
                 "url=" + server.jdbcUrl() + "\nuser=" + server.user() + "\npassword=" + server.password() + "\n");
+        Files.move(partial, properties, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         System.out.println("PostgreSQL ready at " + server.jdbcUrl() + " (connection in " + properties + ")");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

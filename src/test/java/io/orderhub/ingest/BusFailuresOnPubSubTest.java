@@ -7,8 +7,13 @@ import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.cloud.pubsub.v1.Publisher;
+import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
+import com.google.pubsub.v1.PullRequest;
+import com.google.pubsub.v1.ReceivedMessage;
+import com.google.pubsub.v1.Subscription;
+import com.google.pubsub.v1.SubscriptionName;
 import com.google.pubsub.v1.TopicName;
 import io.grpc.ManagedChannelBuilder;
 import io.orderhub.support.Hub;
@@ -16,12 +21,18 @@ import io.orderhub.support.HubTest;
 import io.orderhub.support.OrderDocs;
 import io.orderhub.support.PubSubBus;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -31,6 +42,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * official emulator (behind a relay the test can cut).
  */
 @HubTest
+// the test that cuts the way to Pub/Sub runs last: every connection is dropped and made again, and the other tests
+// should not depend on how soon each subscriber is back
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BusFailuresOnPubSubTest {
 
     private static final String BU = "S1";
@@ -40,6 +54,12 @@ class BusFailuresOnPubSubTest {
 
     @Autowired
     Publisher publisher;
+
+    @Autowired
+    SubscriptionAdminClient subscriptions;
+
+    @Autowired
+    DataSource dataSource;
 
     Hub hub;
     String tenant;
@@ -100,6 +120,96 @@ class BusFailuresOnPubSubTest {
         assertReplayApplies(id, letter);
     }
 
+    @Test
+    void onlyTheAllowListedAttributesArePublishedAndTheOrdersKeyOrdersThem() {
+        // a second subscription of the hub's topic, to see the messages as Pub/Sub holds them
+        String audit = SubscriptionName.of("order-hub-test", "audit-" + UUID.randomUUID())
+                .toString();
+        subscriptions.createSubscription(Subscription.newBuilder()
+                .setName(audit)
+                .setTopic(TopicName.of("order-hub-test", "order-events").toString())
+                .build());
+        try {
+            String id = Hub.uniqueId("ATTR");
+            Hub.Answer put = hub.send(
+                    "PUT",
+                    "/api/v1/business-units/" + BU + "/customer-orders/" + id,
+                    key,
+                    OrderDocs.put(id, BU),
+                    Map.of("Correlation-Id", "corr-attributes", "X-Internal-Secret", "s3cr3t-value"));
+            assertThat(put.status()).isEqualTo(202);
+
+            PubsubMessage[] seen = new PubsubMessage[1];
+            Hub.await(Duration.ofSeconds(20), "the message on the audit subscription", () -> {
+                for (ReceivedMessage m : subscriptions
+                        .pullCallable()
+                        .call(PullRequest.newBuilder()
+                                .setSubscription(audit)
+                                .setMaxMessages(10)
+                                .build())
+                        .getReceivedMessagesList()) {
+                    if (id.equals(m.getMessage().getAttributesMap().get(PubSubMessages.ORDER))) {
+                        seen[0] = m.getMessage();
+                    }
+                }
+                return seen[0] != null;
+            });
+            assertThat(seen[0].getAttributesMap().keySet())
+                    .containsExactlyInAnyOrder(
+                            PubSubMessages.EVENT_ID,
+                            PubSubMessages.SEQUENCE,
+                            PubSubMessages.TENANT,
+                            PubSubMessages.ORDER,
+                            PubSubMessages.BUSINESS_UNIT,
+                            PubSubMessages.ORIGIN,
+                            PubSubMessages.SNAPSHOT_TIME,
+                            PubSubMessages.EVENT_TIME_GIVEN,
+                            PubSubMessages.RECEIVED_AT,
+                            PubSubMessages.CORRELATION_ID);
+            assertThat(seen[0].getAttributesMap()).containsEntry(PubSubMessages.CORRELATION_ID, "corr-attributes");
+            assertThat(seen[0].getAttributesMap().values())
+                    .as("nothing of the request's credentials or other headers")
+                    .noneMatch(v -> v.contains(key) || v.contains("s3cr3t"));
+            assertThat(seen[0].getOrderingKey()).isEqualTo(tenant + "/" + id);
+            assertThat(seen[0].getAttributesMap().get(PubSubMessages.EVENT_ID))
+                    .isEqualTo(put.json().get("eventId").asText());
+        } finally {
+            subscriptions.deleteSubscription(audit);
+        }
+    }
+
+    @Test
+    void aMessageHeldLongerThanTheAckDeadlineIsNotDeliveredAgain() throws Exception {
+        String id = Hub.uniqueId("SLOW");
+        // hold the order's apply lock for longer than the ack deadline (10 s here): the consumer waits on it
+        try (Connection blocker = dataSource.getConnection()) {
+            try (PreparedStatement lock =
+                    blocker.prepareStatement("SELECT pg_advisory_lock(2, hashtext(? || '/' || ?))")) {
+                lock.setString(1, tenant);
+                lock.setString(2, id);
+                lock.execute();
+            }
+            assertThat(put(id, 1).status()).isEqualTo(202);
+            Thread.sleep(15_000);
+            try (PreparedStatement unlock =
+                    blocker.prepareStatement("SELECT pg_advisory_unlock(2, hashtext(? || '/' || ?))")) {
+                unlock.setString(1, tenant);
+                unlock.setString(2, id);
+                unlock.execute();
+            }
+        }
+        awaitVersion(id, 1);
+        // a redelivery would have waited on the same lock and then been recorded SKIPPED_DUPLICATE; give it the time
+        Thread.sleep(3_000);
+        JsonNode entries = hub.send(
+                        "GET", "/api/v1/business-units/" + BU + "/customer-orders/" + id + "/history", key, null)
+                .json()
+                .get("entries");
+        assertThat(entries.findValuesAsText("outcome"))
+                .as("the consumer kept extending the deadline while it waited: one delivery, one outcome")
+                .containsExactly("APPLIED");
+    }
+
     private PubsubMessage poison(String id, UUID eventId) {
         return PubsubMessage.newBuilder()
                 .setData(ByteString.copyFrom(OrderDocs.put(id, BU), StandardCharsets.UTF_8))
@@ -147,6 +257,7 @@ class BusFailuresOnPubSubTest {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE)
     void unreachablePubSubAnswers503WithinTheAcceptTimeoutThenTheSameOrderGoesThroughAgain() {
         String id = Hub.uniqueId("CUT");
         assertThat(put(id, 1).status()).isEqualTo(202);

@@ -255,22 +255,7 @@ class EventOutcomesTest {
     @Test
     void transientFailureIsRetriedWithBackoffThenApplied() {
         String id = "FLAKY-" + Hub.uniqueId("O");
-        // the first attempt meets a serialization failure, as under concurrent load; the retry goes through
-        // a sequence, because it counts attempts even when the failed transaction rolls back
-        db.execute("DROP SEQUENCE IF EXISTS test_fail_once_seq");
-        db.execute("CREATE SEQUENCE test_fail_once_seq");
-        db.execute(
-                """
-                CREATE OR REPLACE FUNCTION test_fail_once() RETURNS trigger AS $$
-                BEGIN
-                  IF NEW.customer_order_id LIKE 'FLAKY-%' AND nextval('test_fail_once_seq') = 1 THEN
-                    RAISE EXCEPTION 'could not serialize access' USING ERRCODE = '40001';
-                  END IF;
-                  RETURN NEW;
-                END $$ LANGUAGE plpgsql
-                """);
-        db.execute("CREATE TRIGGER fail_once_orders BEFORE INSERT OR UPDATE ON customer_order "
-                + "FOR EACH ROW EXECUTE FUNCTION test_fail_once()");
+        failFirstWriteOfFlakyOrders();
         put(id, OrderDocs.put(id, bu), Map.of());
         awaitOutcomes(id, 1);
         assertThat(outcomes(id)).containsExactly("APPLIED");
@@ -278,6 +263,19 @@ class EventOutcomesTest {
                         .json()
                         .get("deadLetters"))
                 .isEmpty();
+    }
+
+    @Test
+    void laterSnapshotWaitsWhileAnEarlierOneIsRetried() {
+        String id = "FLAKY-" + Hub.uniqueId("O");
+        failFirstWriteOfFlakyOrders();
+        // v1 meets a transient failure; v2, accepted meanwhile, must not overtake it (it would make v1 stale)
+        put(id, OrderDocs.order(id, bu, "CREATED", "2026-03-01T10:00:00Z", "v1").toString(), Map.of());
+        put(id, OrderDocs.order(id, bu, "CREATED", "2026-03-01T11:00:00Z", "v2").toString(), Map.of());
+        awaitOutcomes(id, 2);
+        assertThat(outcomes(id)).containsExactly("APPLIED", "APPLIED");
+        assertThat(awaitOrder(id).path("customerOrder").path("cartName").asText())
+                .isEqualTo("v2");
     }
 
     @Test
@@ -352,6 +350,27 @@ class EventOutcomesTest {
         return io.orderhub.support.AlertReceiver.received().stream()
                 .filter(a -> orderId.equals(a.path("customerOrderId").asText()))
                 .toList();
+    }
+
+    /**
+     * The first write of an order whose id starts with FLAKY- meets a serialization failure, as under concurrent load;
+     * the retry goes through. A sequence counts the attempts, because it counts even when the transaction rolls back.
+     */
+    private void failFirstWriteOfFlakyOrders() {
+        db.execute("DROP SEQUENCE IF EXISTS test_fail_once_seq");
+        db.execute("CREATE SEQUENCE test_fail_once_seq");
+        db.execute(
+                """
+                CREATE OR REPLACE FUNCTION test_fail_once() RETURNS trigger AS $$
+                BEGIN
+                  IF NEW.customer_order_id LIKE 'FLAKY-%' AND nextval('test_fail_once_seq') = 1 THEN
+                    RAISE EXCEPTION 'could not serialize access' USING ERRCODE = '40001';
+                  END IF;
+                  RETURN NEW;
+                END $$ LANGUAGE plpgsql
+                """);
+        db.execute("CREATE TRIGGER fail_once_orders BEFORE INSERT OR UPDATE ON customer_order "
+                + "FOR EACH ROW EXECUTE FUNCTION test_fail_once()");
     }
 
     private void refusePoisonOrders() {

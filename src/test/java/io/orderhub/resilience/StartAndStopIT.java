@@ -162,6 +162,24 @@ class StartAndStopIT {
         }
     }
 
+    @Test
+    void onThePubSubBusAMissingTopicStopsTheStartNamingItWhenCreationIsOff() throws Exception {
+        Path data = Files.createTempDirectory(Path.of("target"), "pubsub-missing-");
+        String project = Hub.uniqueTenant("missing");
+        List<String> args = new java.util.ArrayList<>(
+                pubSubArgs(data, PubSubEmulator.require().endpoint()));
+        args.removeIf(a -> a.startsWith("--hub.pubsub.project="));
+        args.add("--hub.pubsub.project=" + project);
+        args.add("--hub.pubsub.create-resources=false");
+        try (HubProcess hub = HubProcess.of("pubsub-missing", args)) {
+            int exit = hub.startExpectingExit(Duration.ofSeconds(120));
+            assertThat(exit).as("the hub refuses to start").isNotZero();
+            assertThat(hub.log())
+                    .contains("Pub/Sub topic projects/" + project + "/topics/order-events does not exist")
+                    .contains("hub.pubsub.create-resources=true");
+        }
+    }
+
     private static List<String> pubSubArgs(Path data, String endpoint) {
         return List.of(
                 "--hub.data-dir=" + data,
