@@ -23,26 +23,18 @@ public record OrderEvent(
 
     /** The same event with its acceptance sequence. */
     public OrderEvent withSeq(long sequence) {
-        return new OrderEvent(
-                eventId,
-                sequence,
-                tenantId,
-                customerOrderId,
-                businessUnitId,
-                origin,
-                snapshotTime,
-                eventTimeGiven,
-                payload,
-                correlationId,
-                receivedAt,
-                attempts);
+        return copy(sequence, attempts);
     }
 
     /** The same event after this many failed attempts. */
     public OrderEvent withAttempts(int failedAttempts) {
+        return copy(seq, failedAttempts);
+    }
+
+    private OrderEvent copy(long sequence, int failedAttempts) {
         return new OrderEvent(
                 eventId,
-                seq,
+                sequence,
                 tenantId,
                 customerOrderId,
                 businessUnitId,

@@ -49,7 +49,15 @@ public class Outbox {
             }
         }
         UUID eventId = write(
-                tenantId, ORDER_UPDATE, customerOrderId, placedAt, businessUnits, origin, correlationId, document);
+                tenantId,
+                ORDER_UPDATE,
+                customerOrderId,
+                placedAt,
+                businessUnits,
+                origin,
+                correlationId,
+                document,
+                null);
         fanOut(tenantId, eventId, ORDER_UPDATE, customerOrderId, origin, businessUnits, null);
         return eventId;
     }
@@ -75,17 +83,16 @@ public class Outbox {
                 businessUnits,
                 origin,
                 correlationId,
-                deflatedBase64);
-        jdbc.update(
-                "UPDATE outbox_event SET business_day = :day WHERE event_id = :id",
-                new MapSqlParameterSource("day", businessDay).addValue("id", eventId));
+                deflatedBase64,
+                businessDay);
         fanOut(tenantId, eventId, TRANSACTIONS, customerOrderId, origin, businessUnits, null);
         return eventId;
     }
 
     /** A test event ({@code exe.events.v1}) for one subscription only. */
     public UUID ping(String tenantId, String webhookId, String correlationId) {
-        UUID eventId = write(tenantId, PING, null, null, Set.of(), "HUB", correlationId, "{\"message\":\"ping\"}");
+        UUID eventId =
+                write(tenantId, PING, null, null, Set.of(), "HUB", correlationId, "{\"message\":\"ping\"}", null);
         fanOut(tenantId, eventId, PING, null, "HUB", Set.of(), webhookId);
         return eventId;
     }
@@ -98,13 +105,14 @@ public class Outbox {
             Set<String> businessUnits,
             String origin,
             String correlationId,
-            String payload) {
+            String payload,
+            java.time.LocalDate businessDay) {
         UUID eventId = UUID.randomUUID();
         jdbc.update(
                 """
                 INSERT INTO outbox_event (event_id, tenant_id, event_type, customer_order_id, business_unit_id,
-                    business_units, origin, correlation_id, payload)
-                VALUES (:id, :t, :type, :o, :bu, :bus, :origin, :cid, :payload)
+                    business_units, origin, correlation_id, payload, business_day)
+                VALUES (:id, :t, :type, :o, :bu, :bus, :origin, :cid, :payload, :day)
                 """,
                 new MapSqlParameterSource("id", eventId)
                         .addValue("t", tenantId)
@@ -114,7 +122,8 @@ public class Outbox {
                         .addValue("bus", businessUnits.toArray(String[]::new))
                         .addValue("origin", origin)
                         .addValue("cid", correlationId)
-                        .addValue("payload", payload));
+                        .addValue("payload", payload)
+                        .addValue("day", businessDay));
         return eventId;
     }
 
