@@ -2,7 +2,11 @@ package io.orderhub.ingest;
 
 import io.orderhub.HubProperties;
 import io.orderhub.ops.Alerts;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -29,10 +33,31 @@ public class EventAging {
         this.hub = hub;
     }
 
-    /** Raises EVENT_AGING for each tenant whose oldest pending event is older than the limit. */
+    /** Raises EVENT_AGING for each tenant whose oldest pending event is older than {@code hub.alerts.max-event-age}. */
     public void check() {
+        checkOlderThan(hub.alerts().maxEventAge());
+    }
+
+    /**
+     * Raises EVENT_AGING for each tenant whose oldest pending event is older than {@code limit}. (Not an overload of
+     * {@link #check()}: the route calls that by name, and Camel would pick the method with a parameter.)
+     */
+    public void checkOlderThan(Duration limit) {
         if ("pubsub".equals(hub.bus())) {
-            checkHeld();
+            Set<String> alerted = new HashSet<>();
+            for (PubSubEvents.Held h : pubSub.heldLongerThan(limit)) {
+                OrderEvent e = h.event();
+                if (alerted.add(e.tenantId())) {
+                    raise(
+                            e.eventId().toString(),
+                            e.tenantId(),
+                            e.customerOrderId(),
+                            e.correlationId(),
+                            e.attempts(),
+                            Duration.between(h.publishedAt(), Instant.now()).toSeconds(),
+                            limit);
+                }
+            }
             return;
         }
         jdbc.query(
@@ -43,48 +68,34 @@ public class EventAging {
                 WHERE received_at < now() - make_interval(secs => :maxAge)
                 ORDER BY tenant_id, received_at
                 """,
-                new MapSqlParameterSource("maxAge", hub.alerts().maxEventAge().toSeconds()),
-                rs -> {
-                    String eventId = rs.getString("event_id");
-                    alerts.raise(new Alerts.Alert(
-                            "EVENT_AGING",
-                            eventId,
-                            "warning",
-                            rs.getString("tenant_id"),
-                            rs.getString("customer_order_id"),
-                            "event " + eventId + " accepted " + rs.getLong("age") + " s ago is not applied yet (limit "
-                                    + hub.alerts().maxEventAge().toSeconds() + " s)",
-                            rs.getString("correlation_id"),
-                            Map.of(
-                                    "eventId",
-                                    eventId,
-                                    "ageSeconds",
-                                    rs.getLong("age"),
-                                    "attempts",
-                                    rs.getInt("attempts"))));
-                });
+                new MapSqlParameterSource("maxAge", limit.toSeconds()),
+                (org.springframework.jdbc.core.RowCallbackHandler) rs -> raise(
+                        rs.getString("event_id"),
+                        rs.getString("tenant_id"),
+                        rs.getString("customer_order_id"),
+                        rs.getString("correlation_id"),
+                        rs.getInt("attempts"),
+                        rs.getLong("age"),
+                        limit));
     }
 
-    private void checkHeld() {
-        java.util.Set<String> alerted = new java.util.HashSet<>();
-        for (PubSubEvents.Held h : pubSub.heldLongerThan(hub.alerts().maxEventAge())) {
-            OrderEvent e = h.event();
-            if (!alerted.add(e.tenantId())) {
-                continue;
-            }
-            long age = java.time.Duration.between(h.publishedAt(), java.time.Instant.now())
-                    .toSeconds();
-            String eventId = e.eventId().toString();
-            alerts.raise(new Alerts.Alert(
-                    "EVENT_AGING",
-                    eventId,
-                    "warning",
-                    e.tenantId(),
-                    e.customerOrderId(),
-                    "event " + eventId + " accepted " + age + " s ago is not applied yet (limit "
-                            + hub.alerts().maxEventAge().toSeconds() + " s)",
-                    e.correlationId(),
-                    Map.of("eventId", eventId, "ageSeconds", age, "attempts", e.attempts())));
-        }
+    private void raise(
+            String eventId,
+            String tenantId,
+            String customerOrderId,
+            String correlationId,
+            int attempts,
+            long ageSeconds,
+            Duration limit) {
+        alerts.raise(new Alerts.Alert(
+                "EVENT_AGING",
+                eventId,
+                "warning",
+                tenantId,
+                customerOrderId,
+                "event " + eventId + " accepted " + ageSeconds + " s ago is not applied yet (limit " + limit.toSeconds()
+                        + " s)",
+                correlationId,
+                Map.of("eventId", eventId, "ageSeconds", ageSeconds, "attempts", attempts)));
     }
 }

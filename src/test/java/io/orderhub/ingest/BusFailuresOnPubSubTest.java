@@ -3,9 +3,6 @@ package io.orderhub.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.api.gax.core.NoCredentialsProvider;
-import com.google.api.gax.grpc.GrpcTransportChannel;
-import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.cloud.pubsub.v1.SubscriptionAdminClient;
 import com.google.protobuf.ByteString;
@@ -15,7 +12,7 @@ import com.google.pubsub.v1.ReceivedMessage;
 import com.google.pubsub.v1.Subscription;
 import com.google.pubsub.v1.SubscriptionName;
 import com.google.pubsub.v1.TopicName;
-import io.grpc.ManagedChannelBuilder;
+import io.orderhub.support.AlertReceiver;
 import io.orderhub.support.Hub;
 import io.orderhub.support.HubTest;
 import io.orderhub.support.OrderDocs;
@@ -59,7 +56,16 @@ class BusFailuresOnPubSubTest {
     SubscriptionAdminClient subscriptions;
 
     @Autowired
+    PubSubClients.Connection connection;
+
+    @Autowired
     DataSource dataSource;
+
+    @Autowired
+    EventBus bus;
+
+    @Autowired
+    EventAging eventAging;
 
     Hub hub;
     String tenant;
@@ -96,11 +102,8 @@ class BusFailuresOnPubSubTest {
         // message, as it was, on the dead-letter topic (the emulator cannot be made to do it on an ordered
         // subscription without stopping that subscription for good; docs/decisions.md)
         Publisher toDeadLetters = Publisher.newBuilder(TopicName.of("order-hub-test", "order-events-dlq"))
-                .setChannelProvider(FixedTransportChannelProvider.create(GrpcTransportChannel.create(
-                        ManagedChannelBuilder.forTarget(PubSubBus.gate().address())
-                                .usePlaintext()
-                                .build())))
-                .setCredentialsProvider(NoCredentialsProvider.create())
+                .setChannelProvider(connection.channels())
+                .setCredentialsProvider(connection.credentials())
                 .setEnableMessageOrdering(true)
                 .build();
         try {
@@ -179,7 +182,7 @@ class BusFailuresOnPubSubTest {
     }
 
     @Test
-    void aMessageHeldLongerThanTheAckDeadlineIsNotDeliveredAgain() throws Exception {
+    void aMessageHeldLongerThanTheAckDeadlineIsNotDeliveredAgainAndCountsAsPendingAndAging() throws Exception {
         String id = Hub.uniqueId("SLOW");
         // hold the order's apply lock for longer than the ack deadline (10 s here): the consumer waits on it
         try (Connection blocker = dataSource.getConnection()) {
@@ -189,8 +192,19 @@ class BusFailuresOnPubSubTest {
                 lock.setString(2, id);
                 lock.execute();
             }
-            assertThat(put(id, 1).status()).isEqualTo(202);
+            Hub.Answer put = put(id, 1);
+            assertThat(put.status()).isEqualTo(202);
+            String eventId = put.json().get("eventId").asText();
             Thread.sleep(15_000);
+            // while it waits, the event is this instance's backlog, aged from its publish time
+            EventBus.Backlog backlog = bus.backlog();
+            assertThat(backlog.pending()).as("pending events").isGreaterThanOrEqualTo(1);
+            assertThat(backlog.oldestAgeSeconds()).as("oldest age").isGreaterThanOrEqualTo(14);
+            eventAging.checkOlderThan(Duration.ofSeconds(10));
+            Hub.await(Duration.ofSeconds(10), "EVENT_AGING for " + eventId, () -> AlertReceiver.received().stream()
+                    .anyMatch(a -> "EVENT_AGING".equals(a.path("kind").asText())
+                            && eventId.equals(a.path("details").path("eventId").asText())
+                            && tenant.equals(a.path("tenantId").asText())));
             try (PreparedStatement unlock =
                     blocker.prepareStatement("SELECT pg_advisory_unlock(2, hashtext(? || '/' || ?))")) {
                 unlock.setString(1, tenant);

@@ -28,13 +28,11 @@ public final class PubSubEmulator implements AutoCloseable {
     private final Process process;
     private final AutoCloseable container;
     private final String endpoint;
-    private final Path log;
 
-    private PubSubEmulator(Process process, AutoCloseable container, String endpoint, Path log) {
+    private PubSubEmulator(Process process, AutoCloseable container, String endpoint) {
         this.process = process;
         this.container = container;
         this.endpoint = endpoint;
-        this.log = log;
     }
 
     /** The emulator of this JVM, started on first use and stopped when the JVM ends; skips or fails as above. */
@@ -71,23 +69,9 @@ public final class PubSubEmulator implements AutoCloseable {
         return jar.get();
     }
 
-    /** A fresh emulator of its own (for a test that stops it to make Pub/Sub unreachable). */
-    public static PubSubEmulator startAnother() {
-        require();
-        PubSubEmulator another = start();
-        if (another == null) {
-            throw new AssertionError("the Pub/Sub emulator started once but not a second time");
-        }
-        return another;
-    }
-
     /** {@code host:port} for {@code hub.pubsub.endpoint}. */
     public String endpoint() {
         return endpoint;
-    }
-
-    public boolean isRunning() {
-        return process == null || process.isAlive();
     }
 
     @Override
@@ -174,7 +158,7 @@ public final class PubSubEmulator implements AutoCloseable {
                     throw new AssertionError("Pub/Sub emulator exited at start: " + Files.readString(log));
                 }
                 if (Files.readString(log).contains("Server started")) {
-                    return new PubSubEmulator(p, null, "localhost:" + port, log);
+                    return new PubSubEmulator(p, null, "localhost:" + port);
                 }
                 Thread.sleep(100);
             }
@@ -201,6 +185,6 @@ public final class PubSubEmulator implements AutoCloseable {
                         org.testcontainers.utility.DockerImageName.parse(
                                 "gcr.io/google.com/cloudsdktool/google-cloud-cli:emulators"));
         container.start();
-        return new PubSubEmulator(null, container, container.getEmulatorEndpoint(), null);
+        return new PubSubEmulator(null, container, container.getEmulatorEndpoint());
     }
 }
