@@ -136,7 +136,7 @@ public record HubProperties(
             @DefaultValue("false") boolean allowHttp,
             @DefaultValue("false") boolean allowPrivateTargets,
             @DefaultValue List<String> privateTargetAllowList,
-            @DefaultValue("200") int tickMillis,
+            @DefaultValue("100") int tickMillis,
             @DefaultValue("16") int concurrency,
             @DefaultValue("4") int perSubscription,
             @DefaultValue("24h") Duration disableAfter) {}

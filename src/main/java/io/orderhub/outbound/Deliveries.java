@@ -31,7 +31,9 @@ public class Deliveries {
             String payload,
             OffsetDateTime time,
             int attempts,
-            java.time.LocalDate businessDay) {}
+            java.time.LocalDate businessDay,
+            // the subscription's updated_at when the delivery was claimed: tells whether a cached copy is current
+            java.time.Instant subscriptionVersion) {}
 
     private final NamedParameterJdbcTemplate jdbc;
 
@@ -43,8 +45,13 @@ public class Deliveries {
      * Leases up to {@code limit} due deliveries for this dispatcher. A delivery is due when it is pending, its next
      * attempt time has come, no dispatcher holds it, its subscription is enabled, and no earlier delivery of the same
      * order to the same subscription is still pending (per-order order; a FAILED one no longer holds later ones
-     * back). Each subscription gets at most {@code perSubscription} leases at a time, so a slow subscriber holds few
-     * threads. The lease outlives one attempt; if this instance dies, another takes the delivery when it expires.
+     * back). Each subscription gets at most {@code perSubscription} leases at a time, counted over every instance,
+     * so a slow subscriber holds few threads. The lease outlives one attempt; if this instance dies, another takes
+     * the delivery when it expires.
+     *
+     * <p>The claim walks each subscription's own queue (index webhook_delivery_queue) and stops after its free lanes,
+     * so it reads a few rows per subscription however long the backlog is; a subscription with no free lane (a dead
+     * subscriber holding all of its lanes) costs one index probe.
      */
     public List<Job> claim(int limit, int perSubscription, Duration lease) {
         if (limit <= 0) {
@@ -52,38 +59,41 @@ public class Deliveries {
         }
         return jdbc.query(
                 """
-                WITH in_flight AS (
-                    -- counted once per subscription: as a subquery per candidate row it made each claim quadratic in
-                    -- the backlog (measured: 46 s at 37,600 pending deliveries)
-                    SELECT tenant_id, webhook_id, count(*) AS n FROM webhook_delivery
-                    WHERE status = 'PENDING' AND lease_until > now()
-                    GROUP BY tenant_id, webhook_id
-                ), due AS (
-                    SELECT d.delivery_id,
-                           row_number() OVER (PARTITION BY d.tenant_id, d.webhook_id ORDER BY d.delivery_id) AS rn,
-                           COALESCE(f.n, 0) AS leased
-                    FROM webhook_delivery d
-                    JOIN webhook_subscription s ON s.tenant_id = d.tenant_id AND s.webhook_id = d.webhook_id
-                    LEFT JOIN in_flight f ON f.tenant_id = d.tenant_id AND f.webhook_id = d.webhook_id
-                    WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
-                      AND (d.lease_until IS NULL OR d.lease_until < now())
-                      AND s.enabled
-                      AND NOT EXISTS (SELECT 1 FROM webhook_delivery e
-                                      WHERE e.tenant_id = d.tenant_id AND e.webhook_id = d.webhook_id
-                                        AND e.order_key = d.order_key AND e.status = 'PENDING'
-                                        AND e.delivery_id < d.delivery_id)
+                WITH lanes AS (
+                    SELECT s.tenant_id, s.webhook_id, s.updated_at,
+                           :perSub - (SELECT count(*) FROM webhook_delivery l
+                                      WHERE l.tenant_id = s.tenant_id AND l.webhook_id = s.webhook_id
+                                        AND l.status = 'PENDING' AND l.lease_until IS NOT NULL
+                                        AND l.lease_until > now()) AS free
+                    FROM webhook_subscription s
+                    WHERE s.enabled
                 ), picked AS (
-                    SELECT delivery_id FROM due WHERE rn + leased <= :perSub ORDER BY delivery_id LIMIT :limit
+                    SELECT c.delivery_id, s.updated_at
+                    FROM lanes s
+                    CROSS JOIN LATERAL (
+                        SELECT d.delivery_id FROM webhook_delivery d
+                        WHERE d.tenant_id = s.tenant_id AND d.webhook_id = s.webhook_id AND d.status = 'PENDING'
+                          AND d.next_attempt_at <= now()
+                          AND (d.lease_until IS NULL OR d.lease_until < now())
+                          AND NOT EXISTS (SELECT 1 FROM webhook_delivery e
+                                          WHERE e.tenant_id = d.tenant_id AND e.webhook_id = d.webhook_id
+                                            AND e.order_key = d.order_key AND e.status = 'PENDING'
+                                            AND e.delivery_id < d.delivery_id)
+                        ORDER BY d.delivery_id
+                        LIMIT GREATEST(s.free, 0)
+                    ) c
+                    ORDER BY c.delivery_id
+                    LIMIT :limit
                 ), taken AS (
                     UPDATE webhook_delivery d SET lease_until = now() + make_interval(secs => :lease)
                     FROM picked p
                     WHERE d.delivery_id = p.delivery_id AND d.status = 'PENDING'
                       AND (d.lease_until IS NULL OR d.lease_until < now())
-                    RETURNING d.*
+                    RETURNING d.*, p.updated_at AS subscription_updated_at
                 )
                 SELECT l.delivery_id, l.tenant_id, l.webhook_id, l.event_id, l.event_type, l.customer_order_id,
                        l.attempts, o.business_unit_id, o.origin, o.correlation_id, o.payload, o.created_at,
-                       o.business_day
+                       o.business_day, l.subscription_updated_at
                 FROM taken l JOIN outbox_event o ON o.event_id = l.event_id
                 ORDER BY l.delivery_id
                 """,
@@ -103,17 +113,45 @@ public class Deliveries {
                         rs.getString("payload"),
                         Timestamps.utc(rs.getTimestamp("created_at")),
                         rs.getInt("attempts"),
-                        rs.getObject("business_day", java.time.LocalDate.class)));
+                        rs.getObject("business_day", java.time.LocalDate.class),
+                        rs.getTimestamp("subscription_updated_at").toInstant()));
     }
 
-    public void delivered(long deliveryId, int statusCode) {
-        jdbc.update(
-                """
-                UPDATE webhook_delivery SET status = 'DELIVERED', attempts = attempts + 1, last_status_code = :code,
-                    last_error = NULL, last_attempt_at = now(), delivered_at = now(), lease_until = NULL
-                WHERE delivery_id = :id
+    /** A successful attempt, recorded later with others ({@link #deliveredAll}). */
+    public record Success(long deliveryId, String subscription, int statusCode, java.time.Instant at) {}
+
+    /**
+     * Records successful attempts in one statement: each becomes DELIVERED at the time its answer came, and its lease
+     * ends. Until then the lease keeps every other dispatcher off the delivery.
+     */
+    public void deliveredAll(List<Success> done) {
+        if (done.isEmpty()) {
+            return;
+        }
+        Long[] ids = new Long[done.size()];
+        Integer[] codes = new Integer[done.size()];
+        Long[] micros = new Long[done.size()];
+        for (int i = 0; i < done.size(); i++) {
+            Success d = done.get(i);
+            ids[i] = d.deliveryId();
+            codes[i] = d.statusCode();
+            micros[i] = d.at().getEpochSecond() * 1_000_000L + d.at().getNano() / 1_000;
+        }
+        jdbc.getJdbcTemplate()
+                .update(
+                        """
+                UPDATE webhook_delivery d SET status = 'DELIVERED', attempts = d.attempts + 1,
+                    last_status_code = a.code, last_error = NULL, last_attempt_at = a.at, delivered_at = a.at,
+                    lease_until = NULL
+                FROM (SELECT id, code, to_timestamp(us / 1000000.0) AS at
+                      FROM unnest(?::bigint[], ?::int[], ?::bigint[]) AS x(id, code, us)) a
+                WHERE d.delivery_id = a.id AND d.status = 'PENDING'
                 """,
-                new MapSqlParameterSource("id", deliveryId).addValue("code", statusCode));
+                        ps -> {
+                            ps.setArray(1, ps.getConnection().createArrayOf("bigint", ids));
+                            ps.setArray(2, ps.getConnection().createArrayOf("integer", codes));
+                            ps.setArray(3, ps.getConnection().createArrayOf("bigint", micros));
+                        });
     }
 
     /** Another attempt after {@code wait}. */

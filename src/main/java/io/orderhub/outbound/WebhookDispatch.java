@@ -6,15 +6,20 @@ import io.orderhub.ops.Alerts;
 import io.orderhub.ops.CorrelationIds;
 import io.orderhub.orders.OrderJson;
 import io.orderhub.security.SsrfGuard;
+import jakarta.annotation.PreDestroy;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -40,6 +45,14 @@ public class WebhookDispatch {
     private final HubProperties.Webhooks settings;
     private final SsrfGuard guard;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Signalled whenever a delivery thread finishes, so a dispatcher waiting for a free lane claims at once. */
+    private final Object laneFreed = new Object();
+    /** Successful attempts not yet written to the journal; the dispatcher writes them in one statement. */
+    private final Queue<Deliveries.Success> successes = new ConcurrentLinkedQueue<>();
+    /** Decrypted subscriptions, keyed by tenant and webhook id; a claim tells whether the cached copy is current. */
+    private final Map<String, Subscription> subscriptionCache = new ConcurrentHashMap<>();
+
+    private final Map<String, Instant> subscriptionCacheVersion = new ConcurrentHashMap<>();
 
     private final io.micrometer.core.instrument.MeterRegistry registry;
 
@@ -60,23 +73,83 @@ public class WebhookDispatch {
 
     /**
      * The deliveries to start now: only as many as there are free delivery threads, so nothing claimed waits in a
-     * queue while its lease runs out, and a slow subscriber never makes the dispatcher wait.
+     * queue while its lease runs out, and a slow subscriber never makes the dispatcher wait. First the successful
+     * attempts since the last call are written (which lets the next update of those orders go), and when every
+     * thread is busy the dispatcher waits for one to finish (at most a tick) rather than for the next tick. The
+     * scheduler runs again at once while there was work ({@code CamelSchedulerPolledMessages}, with {@code greedy}),
+     * and after {@code hub.webhooks.tick-millis} when there was none.
      */
-    public List<Deliveries.Job> due() {
+    public List<Deliveries.Job> due(Exchange exchange) {
+        int recorded = recordSuccesses();
+        if (settings.concurrency() - inFlight.get() <= 0) {
+            waitForALane();
+            recorded += recordSuccesses();
+        }
         int free = settings.concurrency() - inFlight.get();
         Duration lease = settings.timeout().multipliedBy(2).plusSeconds(30);
-        List<Deliveries.Job> jobs = deliveries.claim(free, settings.perSubscription(), lease);
+        List<Deliveries.Job> jobs = free > 0 ? deliveries.claim(free, settings.perSubscription(), lease) : List.of();
         inFlight.addAndGet(jobs.size());
+        exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, !jobs.isEmpty() || recorded > 0);
         return jobs;
+    }
+
+    /**
+     * Writes the successful attempts collected since the last call, in one statement, and marks their subscriptions
+     * healthy. If the write fails they are kept for the next call; should the hub die first, their leases run out
+     * and they are delivered again with the same event id (at least once, as receivers are told to expect).
+     */
+    int recordSuccesses() {
+        List<Deliveries.Success> batch = new ArrayList<>();
+        for (Deliveries.Success s; batch.size() < 5_000 && (s = successes.poll()) != null; ) {
+            batch.add(s);
+        }
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        try {
+            deliveries.deliveredAll(batch);
+        } catch (RuntimeException e) {
+            successes.addAll(batch);
+            throw e;
+        }
+        batch.stream()
+                .map(Deliveries.Success::subscription)
+                .distinct()
+                .forEach(key -> subscriptions.succeeded(
+                        key.substring(0, key.indexOf('/')), key.substring(key.indexOf('/') + 1)));
+        return batch.size();
+    }
+
+    /** On shutdown, what was delivered is written down rather than left to be sent again after the leases run out. */
+    @PreDestroy
+    void recordLastSuccesses() {
+        try {
+            recordSuccesses();
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Could not record {} successful deliveries at shutdown; they will be sent again",
+                    successes.size(),
+                    e);
+        }
+    }
+
+    private void waitForALane() {
+        synchronized (laneFreed) {
+            if (settings.concurrency() - inFlight.get() <= 0) {
+                try {
+                    laneFreed.wait(settings.tickMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 
     /** Builds the request: the CloudEvents envelope (Hii Retail External Events), signatures, auth, correlation id. */
     public void prepare(Exchange exchange) {
         Deliveries.Job job = exchange.getIn().getBody(Deliveries.Job.class);
         exchange.setProperty(JOB, job);
-        Subscription s = subscriptions
-                .find(job.tenantId(), job.webhookId())
-                .orElseThrow(() -> new IllegalStateException("subscription is gone"));
+        Subscription s = subscription(job);
         boolean posLog = Outbox.TRANSACTIONS.equals(job.eventType());
         // a POSLog is stored already deflated and base64-encoded: its data goes out as it is
         String data = posLog
@@ -133,14 +206,31 @@ public class WebhookDispatch {
         exchange.getIn().setBody(body);
     }
 
+    /** The job's subscription as it was when the job was claimed, decrypted once per change of the subscription. */
+    private Subscription subscription(Deliveries.Job job) {
+        String key = job.tenantId() + "/" + job.webhookId();
+        Subscription cached = subscriptionCache.get(key);
+        if (cached != null && job.subscriptionVersion().equals(subscriptionCacheVersion.get(key))) {
+            return cached;
+        }
+        Subscription s = subscriptions
+                .find(job.tenantId(), job.webhookId())
+                .orElseThrow(() -> new IllegalStateException("subscription is gone"));
+        subscriptionCache.put(key, s);
+        subscriptionCacheVersion.put(key, job.subscriptionVersion());
+        return s;
+    }
+
     /** Records what the subscriber answered. */
     public void answered(Exchange exchange) {
         Deliveries.Job job = exchange.getProperty(JOB, Deliveries.Job.class);
         int status = exchange.getIn().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         try {
             if (status == 200 || status == 201 || status == 202 || status == 204) {
-                deliveries.delivered(job.deliveryId(), status);
-                subscriptions.succeeded(job.tenantId(), job.webhookId());
+                // written by the dispatcher with the others of its round (recordSuccesses); the lease holds it
+                // meanwhile
+                successes.add(new Deliveries.Success(
+                        job.deliveryId(), job.tenantId() + "/" + job.webhookId(), status, Instant.now()));
                 count(job, "DELIVERED");
             } else if (status == 408 || status == 429 || status >= 500) {
                 Duration retryAfter =
@@ -178,6 +268,9 @@ public class WebhookDispatch {
     private void done(Exchange exchange) {
         if (exchange.removeProperty(JOB) != null) {
             inFlight.decrementAndGet();
+            synchronized (laneFreed) {
+                laneFreed.notifyAll();
+            }
         }
     }
 

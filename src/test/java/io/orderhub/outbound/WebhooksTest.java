@@ -404,6 +404,39 @@ class WebhooksTest {
     }
 
     @Test
+    void aChangedSubscriptionIsUsedFromTheNextDeliveryOn() {
+        // the dispatcher keeps decrypted subscriptions in memory; a change must reach the very next delivery
+        String wh = Hub.uniqueId("wh");
+        String oldKey = "old-key-" + UUID.randomUUID();
+        ObjectNode sub = subscription(receiver.url("/" + wh), ORDER_UPDATES).put("sharedKey", oldKey);
+        sub.putObject("auth").put("type", "bearer").put("token", "old-" + wh);
+        created(wh, sub);
+        String id = Hub.uniqueId("O");
+        omsPut(OrderDocs.order(id, "S1", "CREATED", at("10:00"), "v1"), null);
+        Request first = awaitCartDelivered("/" + wh, id, "v1");
+        assertThat(first.header("Authorization")).isEqualTo("Bearer old-" + wh);
+
+        String newKey = "new-key-" + UUID.randomUUID();
+        ObjectNode moved =
+                subscription(receiver.url("/" + wh + "/moved"), ORDER_UPDATES).put("sharedKey", newKey);
+        moved.putObject("auth").put("type", "bearer").put("token", "new-" + wh);
+        assertThat(putWebhook(wh, moved).status()).isEqualTo(200);
+        omsPut(OrderDocs.order(id, "S1", "CREATED", at("10:01"), "v2"), null);
+
+        Request second = awaitCartDelivered("/" + wh + "/moved", id, "v2");
+        assertThat(second.header("Authorization")).isEqualTo("Bearer new-" + wh);
+        assertThat(WebhookReceiver.standardSignatureValid(second, newKey))
+                .as("signed with the new key: %s", second)
+                .isTrue();
+        assertThat(WebhookReceiver.standardSignatureValid(second, oldKey))
+                .as("not with the old one")
+                .isFalse();
+        assertThat(receiver.requests("/" + wh))
+                .as("nothing more at the old address")
+                .hasSize(1);
+    }
+
+    @Test
     void conflictAnswerIsDeliveredWithOriginHubEvenWhereOmsEchoesAreSkipped() {
         String wh = Hub.uniqueId("wh");
         String path = "/" + wh;
@@ -900,6 +933,8 @@ class WebhooksTest {
         receiver.answerByDefault(path, Response.status(204));
         omsPut(OrderDocs.order(c, "S1", "CREATED", at("10:01"), "v2"), null);
         awaitCartDelivered(path, c, "v2");
+        // the journal records a success with the dispatcher's next round, shortly after the receiver's answer
+        awaitDelivery(wh, "DELIVERED", j -> j.path("customerOrderId").asText().equals(c));
 
         Hub.Answer none = hub.send(
                 "POST",
