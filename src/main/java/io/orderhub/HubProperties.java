@@ -137,8 +137,8 @@ public record HubProperties(
             @DefaultValue("false") boolean allowPrivateTargets,
             @DefaultValue List<String> privateTargetAllowList,
             @DefaultValue("100") int tickMillis,
-            @DefaultValue("16") int concurrency,
-            @DefaultValue("4") int perSubscription,
+            @DefaultValue("32") int concurrency,
+            @DefaultValue("8") int perSubscription,
             @DefaultValue("24h") Duration disableAfter) {}
 
     /** POSLogs the hub issues (outbound.md "POSLog"): the workstation they are numbered under. */

@@ -47,7 +47,8 @@ public class OrderApplier {
                         stored.businessUnitId(),
                         OrderEvent.Origin.HUB.name(),
                         event.correlationId(),
-                        stored.document());
+                        stored.document(),
+                        storedDoc);
             }
             return;
         }
@@ -76,7 +77,8 @@ public class OrderApplier {
                     next.businessUnitId(),
                     event.origin(),
                     event.correlationId(),
-                    next.document());
+                    next.document(),
+                    document);
             // a warehouse shipment the OMS reports delivered is a sale on record (domain.md): one POSLog, once
             posLogs.warehouseFulfilled(
                     event.tenantId(), storedDoc, document, event.correlationId(), java.time.Instant.now());

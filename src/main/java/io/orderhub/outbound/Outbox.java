@@ -39,7 +39,29 @@ public class Outbox {
             String origin,
             String correlationId,
             String document) {
-        JsonNode order = OrderJson.parse(document).path("customerOrder");
+        return published(
+                tenantId,
+                customerOrderId,
+                placedAt,
+                origin,
+                correlationId,
+                document,
+                OrderJson.parse(document).path("customerOrder"));
+    }
+
+    /**
+     * As {@link #published(String, String, String, String, String, String)}, for a caller that holds the order parsed
+     * already ({@code order} is the {@code customerOrder} object of {@code document}): the apply path, where parsing
+     * the document once more was a sixth of the apply thread's time.
+     */
+    public UUID published(
+            String tenantId,
+            String customerOrderId,
+            String placedAt,
+            String origin,
+            String correlationId,
+            String document,
+            JsonNode order) {
         // visible to the placing store and to every fulfilling store: what a businessUnits filter matches
         Set<String> businessUnits = new LinkedHashSet<>();
         businessUnits.add(placedAt);

@@ -33,6 +33,16 @@ public class OmsCallRoutes {
             synchronized (this) {
                 if (camel.getRoute(routeId) == null) {
                     HubProperties.Proxy p = hub.proxy();
+                    // the breaker's time limiter runs each call on this pool. Without one, Camel hands the calls to
+                    // the JVM's common pool: shared by every tenant (so a hung OMS could starve the others' calls on
+                    // a machine with more cores) and, on two cores, a new thread per call. Sized like the bulkhead;
+                    // calls that outlive the timeout queue here instead of spilling into another tenant's threads.
+                    camel.getRegistry()
+                            .bind(
+                                    executorName(tenant.tenantId()),
+                                    java.util.concurrent.ExecutorService.class,
+                                    camel.getExecutorServiceManager()
+                                            .newFixedThreadPool(this, routeId, Math.max(1, p.bulkhead())));
                     TemplatedRouteBuilder.builder(camel, "oms-call")
                             .routeId(routeId)
                             // node ids must be unique across routes: the tenant prefixes this route's step ids
@@ -49,5 +59,10 @@ public class OmsCallRoutes {
             }
         }
         exchange.setProperty("omsCall", "direct:" + routeId);
+    }
+
+    /** The registry name of a tenant's OMS call pool (the template's {@code timeoutExecutorService}). */
+    static String executorName(String tenantId) {
+        return "omsCallExecutor-" + tenantId;
     }
 }

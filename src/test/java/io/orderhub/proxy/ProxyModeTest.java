@@ -57,6 +57,12 @@ class ProxyModeTest {
     @Autowired
     OrderDocumentValidator validator;
 
+    @Autowired
+    org.apache.camel.CamelContext camel;
+
+    @Autowired
+    io.orderhub.HubProperties settings;
+
     Hub hub;
     String tenant;
     String admin;
@@ -352,6 +358,19 @@ class ProxyModeTest {
             assertThat(aStatuses)
                     .as("tenant A: timeouts, then a full bulkhead or open circuit")
                     .containsOnly(503, 504);
+            // each tenant's calls ran on its own bounded pool, not on threads shared with the other tenant
+            java.util.concurrent.ThreadPoolExecutor aPool = camel.getRegistry()
+                    .lookupByNameAndType("omsCallExecutor-" + tenant, java.util.concurrent.ThreadPoolExecutor.class);
+            java.util.concurrent.ThreadPoolExecutor bPool = camel.getRegistry()
+                    .lookupByNameAndType("omsCallExecutor-" + other, java.util.concurrent.ThreadPoolExecutor.class);
+            assertThat(aPool).as("tenant A's OMS call pool").isNotNull();
+            assertThat(bPool).as("tenant B's OMS call pool").isNotNull();
+            assertThat(aPool.getLargestPoolSize())
+                    .as("threads tenant A's hanging OMS ever held")
+                    .isLessThanOrEqualTo(settings.proxy().bulkhead());
+            assertThat(bPool.getCompletedTaskCount())
+                    .as("tenant B's calls, all on its own pool")
+                    .isEqualTo(25);
         } finally {
             flood.shutdownNow();
         }
