@@ -25,7 +25,15 @@ public record HubProperties(
         @DefaultValue Polling polling,
         @DefaultValue Webhooks webhooks,
         @DefaultValue PosLog poslog,
-        @DefaultValue PubSub pubsub) {
+        @DefaultValue PubSub pubsub,
+        @DefaultValue Search search) {
+
+    /**
+     * Search (api.md "Search"): {@code page.total} is counted exactly up to {@code countLimit} matches (or up to
+     * skip + take, when a page reaches further); beyond that it is that number and {@code page.totalExact} is false.
+     * Counting is what made broad name searches slow at a million orders: a count visits every match.
+     */
+    public record Search(@DefaultValue("1000") int countLimit) {}
 
     /** An external PostgreSQL; no url means the embedded server. */
     public record Db(String url, String user, String password, @DefaultValue("20") int poolSize) {

@@ -68,7 +68,12 @@ public class OrderSearch {
                 .put("skip", criteria.skip())
                 .put("take", criteria.take())
                 .put("total", page.total())
-                .put("hasMore", criteria.skip() + (long) page.orders().size() < page.total());
+                // false when the count stopped at hub.search.count-limit: there are more than total
+                .put("totalExact", page.totalExact())
+                .put(
+                        "hasMore",
+                        !page.totalExact()
+                                || criteria.skip() + (long) page.orders().size() < page.total());
         return root;
     }
 

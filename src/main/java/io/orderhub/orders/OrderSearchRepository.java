@@ -29,7 +29,8 @@ public class OrderSearchRepository {
     // Matches index customer_order_changed (tenant_id, changed_at DESC, customer_order_id): a page can be read off it.
     private static final String ORDER = "ORDER BY o.changed_at DESC, o.customer_order_id";
     /**
-     * Up to this many matches are collected and sorted rather than looked for along changed_at (see search). Sorting
+     * Up to this many matches (and never more than the count limit, since only an exact count says how many there
+     * are) are collected and sorted rather than looked for along changed_at (see search). Sorting
      * 5 000 rows takes milliseconds; more matches than that are at least one order in 200 of a million, so a page is
      * found within a few thousand rows of the walk.
      */
@@ -37,9 +38,17 @@ public class OrderSearchRepository {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate snapshot;
+    private final int countLimit;
 
-    public OrderSearchRepository(NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactions) {
+    @org.springframework.beans.factory.annotation.Autowired
+    public OrderSearchRepository(
+            NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactions, io.orderhub.HubProperties hub) {
+        this(jdbc, transactions, hub.search().countLimit());
+    }
+
+    OrderSearchRepository(NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactions, int countLimit) {
         this.jdbc = jdbc;
+        this.countLimit = Math.max(1, countLimit);
         this.snapshot = new TransactionTemplate(transactions);
         // the page and its total come from one snapshot, so total never disagrees with the page
         this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
@@ -65,8 +74,11 @@ public class OrderSearchRepository {
             List<String> flags,
             List<FoundFulfillment> fulfillments) {}
 
-    /** One page of found orders and how many there are in all. */
-    public record Page(List<FoundOrder> orders, long total) {}
+    /**
+     * One page of found orders and how many there are in all: exactly when {@code totalExact}, otherwise at least
+     * {@code total} and more (the count stopped at hub.search.count-limit).
+     */
+    public record Page(List<FoundOrder> orders, long total, boolean totalExact) {}
 
     /** The orders of {@code tenantId} matching {@code criteria}, most recently changed first, then by id. */
     public Page search(String tenantId, OrderSearchCriteria criteria) {
@@ -96,11 +108,21 @@ public class OrderSearchRepository {
             // Bitmaps of a few hundred thousand rows stay exact (not lossy, rechecking every row of a page) in 16 MB
             // rather than PostgreSQL's default 4 MB: measured 560 ms -> 150 ms for a count among a million orders.
             jdbc.getJdbcTemplate().execute("SET LOCAL work_mem = '16MB'");
-            long total = jdbc.queryForObject("SELECT count(*) FROM customer_order o WHERE " + where, p, Long.class);
+            // The count stops after the limit: a count visits every match on the heap, which for a broad name
+            // fragment among a million orders took up to seconds. Never below skip + take, so a page is always
+            // either within the exact count or known to have more after it.
+            long limit = Math.max(countLimit, criteria.skip() + criteria.take());
+            p.addValue("countLimit", limit + 1);
+            long counted = jdbc.queryForObject(
+                    "SELECT count(*) FROM (SELECT 1 FROM customer_order o WHERE " + where + " LIMIT :countLimit) m",
+                    p,
+                    Long.class);
+            boolean exact = counted <= limit;
+            long total = exact ? counted : limit;
             List<FoundOrder> orders;
             if (total <= criteria.skip()) {
                 orders = List.of();
-            } else if (total <= fewMatches) {
+            } else if (exact && total <= fewMatches) {
                 // MATERIALIZED keeps the LIMIT out of the matches' plan, so they are not looked for in changed_at order
                 orders = jdbc.query(
                         "WITH matches AS MATERIALIZED (SELECT " + COLUMNS + " FROM customer_order o WHERE " + where
@@ -114,7 +136,7 @@ public class OrderSearchRepository {
                         p,
                         OrderSearchRepository::order);
             }
-            return new Page(withFulfillments(tenantId, orders), total);
+            return new Page(withFulfillments(tenantId, orders), total, exact);
         });
     }
 

@@ -308,6 +308,7 @@ public class OmsProxy {
                 .put("skip", 0)
                 .put("take", found.size())
                 .put("total", found.size())
+                .put("totalExact", true)
                 .put("hasMore", false);
         HttpAnswers.set(exchange, 200, OrderJson.write(body), null);
     }

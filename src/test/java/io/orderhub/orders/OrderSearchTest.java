@@ -47,6 +47,12 @@ class OrderSearchTest {
     @Autowired
     OrderSearchRepository repository;
 
+    @Autowired
+    org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate jdbc;
+
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactions;
+
     Hub hub;
 
     // The seeded tenant, shared by the tests (which only read it). Static because JUnit makes an instance per test, and
@@ -355,6 +361,52 @@ class OrderSearchTest {
     }
 
     @Test
+    void theCountStopsAtTheLimitAndSaysSoWhileThePagesStayTheSame() {
+        // hub.search.count-limit of 2 against S2's four visible orders (x, w, r, p, newest first)
+        OrderSearchRepository capped = new OrderSearchRepository(jdbc, transactions, 2);
+        OrderSearchCriteria firstOfOne = OrderSearchCriteria.parse("S2", OrderJson.parse("{\"page\": {\"take\": 1}}"));
+        OrderSearchRepository.Page first = capped.search(tenant, firstOfOne);
+        assertThat(first.total()).as("total of %s", first).isEqualTo(2);
+        assertThat(first.totalExact()).as("exact? %s", first).isFalse();
+        assertThat(ids(first)).containsExactly(x);
+        JsonNode answer = OrderSearch.answer(firstOfOne, first);
+        assertThat(answer.at("/page/totalExact").asBoolean(true)).isFalse();
+        assertThat(answer.at("/page/hasMore").asBoolean())
+                .as("more than the capped total: %s", answer)
+                .isTrue();
+
+        // the count reaches at least to the end of the page asked for: skip 2 + take 1 counts to 3, still capped
+        OrderSearchRepository.Page third = capped.search(
+                tenant, OrderSearchCriteria.parse("S2", OrderJson.parse("{\"page\": {\"skip\": 2, \"take\": 1}}")));
+        assertThat(third.total()).isEqualTo(3);
+        assertThat(third.totalExact()).isFalse();
+        assertThat(ids(third)).containsExactly(r);
+
+        // the last page's count is exact again
+        OrderSearchCriteria lastOfOne =
+                OrderSearchCriteria.parse("S2", OrderJson.parse("{\"page\": {\"skip\": 3, \"take\": 1}}"));
+        OrderSearchRepository.Page last = capped.search(tenant, lastOfOne);
+        assertThat(last.total()).isEqualTo(4);
+        assertThat(last.totalExact()).isTrue();
+        assertThat(ids(last)).containsExactly(p);
+        assertThat(OrderSearch.answer(lastOfOne, last).at("/page/hasMore").asBoolean(true))
+                .isFalse();
+
+        // the hub's own limit (1,000) is far above four: exact through the API
+        JsonNode all = search("S2", "{}");
+        assertThat(all.at("/page/totalExact").asBoolean(false))
+                .as("%s", all.get("page"))
+                .isTrue();
+        assertThat(all.at("/page/total").asInt()).isEqualTo(4);
+    }
+
+    private static List<String> ids(OrderSearchRepository.Page page) {
+        return page.orders().stream()
+                .map(OrderSearchRepository.FoundOrder::customerOrderId)
+                .toList();
+    }
+
+    @Test
     void emptyBodyMeansNoFilters() {
         Hub.Answer a = hub.send("POST", searchPath("S2"), key, null);
         assertThat(a.status()).as("%s", a).isEqualTo(200);
@@ -366,7 +418,9 @@ class OrderSearchTest {
         Instant seededTo = Instant.now();
         JsonNode answer = search("S3", "{}");
         assertThat(answer.fieldNames()).toIterable().containsExactly("customerOrders", "page");
-        assertThat(answer.get("page").fieldNames()).toIterable().containsExactly("skip", "take", "total", "hasMore");
+        assertThat(answer.get("page").fieldNames())
+                .toIterable()
+                .containsExactly("skip", "take", "total", "totalExact", "hasMore");
         for (JsonNode item : items(answer)) {
             assertNoNulls(item, "/customerOrders/" + item.get("customerOrderId").asText());
             assertThat(item.fieldNames())
