@@ -163,6 +163,13 @@ public class OrderSearchRepository {
             visibleTo.forEach(v -> c.statuses().forEach(status -> keys.add(v + "/os/" + status)));
             and.add("o.search_keys && ARRAY[:visibleTo]::text[]");
             p.addValue("visibleTo", keys);
+        } else if (c.customerName() != null) {
+            // A store sees its own orders and every FULFILLED one (returns anywhere), i.e. most of the tenant: as a
+            // bitmap its visibility keys matched 820,917 of a million orders, took 95 of a name count's 110 ms and
+            // removed nothing. Next to a name it is therefore checked on the rows the name index finds: the
+            // concatenation makes the condition one the GIN index cannot serve, so the planner does not try.
+            and.add("(o.search_keys || ARRAY[]::text[]) && ARRAY[:visibleTo]::text[]");
+            p.addValue("visibleTo", visibleTo);
         } else {
             and.add("o.search_keys && ARRAY[:visibleTo]::text[]");
             p.addValue("visibleTo", visibleTo);
