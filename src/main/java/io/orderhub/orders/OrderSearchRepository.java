@@ -111,7 +111,7 @@ public class OrderSearchRepository {
             // The count stops after the limit: a count visits every match on the heap, which for a broad name
             // fragment among a million orders took up to seconds. Never below skip + take, so a page is always
             // either within the exact count or known to have more after it.
-            long limit = Math.max(countLimit, criteria.skip() + criteria.take());
+            long limit = Math.max(countLimit, (long) criteria.skip() + criteria.take());
             p.addValue("countLimit", limit + 1);
             long counted = jdbc.queryForObject(
                     "SELECT count(*) FROM (SELECT 1 FROM customer_order o WHERE " + where + " LIMIT :countLimit) m",

@@ -118,11 +118,12 @@ public class Deliveries {
     }
 
     /** A successful attempt, recorded later with others ({@link #deliveredAll}). */
-    public record Success(long deliveryId, String subscription, int statusCode, java.time.Instant at) {}
+    public record Success(long deliveryId, int statusCode, java.time.Instant at) {}
 
     /**
-     * Records successful attempts in one statement: each becomes DELIVERED at the time its answer came, and its lease
-     * ends. Until then the lease keeps every other dispatcher off the delivery.
+     * Records successful attempts in one statement: each becomes DELIVERED at the time its answer came, its lease
+     * ends, and its subscription is marked healthy (last_success_at). Until then the lease keeps every other
+     * dispatcher off the delivery.
      */
     public void deliveredAll(List<Success> done) {
         if (done.isEmpty()) {
@@ -140,12 +141,18 @@ public class Deliveries {
         jdbc.getJdbcTemplate()
                 .update(
                         """
-                UPDATE webhook_delivery d SET status = 'DELIVERED', attempts = d.attempts + 1,
-                    last_status_code = a.code, last_error = NULL, last_attempt_at = a.at, delivered_at = a.at,
-                    lease_until = NULL
-                FROM (SELECT id, code, to_timestamp(us / 1000000.0) AS at
-                      FROM unnest(?::bigint[], ?::int[], ?::bigint[]) AS x(id, code, us)) a
-                WHERE d.delivery_id = a.id AND d.status = 'PENDING'
+                WITH done AS (
+                    UPDATE webhook_delivery d SET status = 'DELIVERED', attempts = d.attempts + 1,
+                        last_status_code = a.code, last_error = NULL, last_attempt_at = a.at, delivered_at = a.at,
+                        lease_until = NULL
+                    FROM (SELECT id, code, to_timestamp(us / 1000000.0) AS at
+                          FROM unnest(?::bigint[], ?::int[], ?::bigint[]) AS x(id, code, us)) a
+                    WHERE d.delivery_id = a.id AND d.status = 'PENDING'
+                    RETURNING d.tenant_id, d.webhook_id
+                )
+                UPDATE webhook_subscription s SET last_success_at = now()
+                FROM (SELECT DISTINCT tenant_id, webhook_id FROM done) x
+                WHERE s.tenant_id = x.tenant_id AND s.webhook_id = x.webhook_id
                 """,
                         ps -> {
                             ps.setArray(1, ps.getConnection().createArrayOf("bigint", ids));

@@ -68,6 +68,20 @@ public class Subscriptions {
                 .findFirst();
     }
 
+    /** A subscription with the updated_at of the row it was read from. */
+    public record Versioned(Subscription subscription, java.time.Instant updatedAt) {}
+
+    public Optional<Versioned> findVersioned(String tenantId, String webhookId) {
+        return jdbc
+                .query(
+                        "SELECT * FROM webhook_subscription WHERE tenant_id = :t AND webhook_id = :w",
+                        new MapSqlParameterSource("t", tenantId).addValue("w", webhookId),
+                        (rs, n) -> new Versioned(
+                                map(rs, n), rs.getTimestamp("updated_at").toInstant()))
+                .stream()
+                .findFirst();
+    }
+
     public List<Subscription> list(String tenantId) {
         return jdbc.query(
                 "SELECT * FROM webhook_subscription WHERE tenant_id = :t ORDER BY webhook_id",
@@ -81,13 +95,6 @@ public class Subscriptions {
                         "DELETE FROM webhook_subscription WHERE tenant_id = :t AND webhook_id = :w",
                         new MapSqlParameterSource("t", tenantId).addValue("w", webhookId))
                 == 1;
-    }
-
-    /** A delivery succeeded: the subscription is healthy. */
-    public void succeeded(String tenantId, String webhookId) {
-        jdbc.update(
-                "UPDATE webhook_subscription SET last_success_at = now() WHERE tenant_id = :t AND webhook_id = :w",
-                new MapSqlParameterSource("t", tenantId).addValue("w", webhookId));
     }
 
     /**

@@ -49,10 +49,11 @@ public class WebhookDispatch {
     private final Object laneFreed = new Object();
     /** Successful attempts not yet written to the journal; the dispatcher writes them in one statement. */
     private final Queue<Deliveries.Success> successes = new ConcurrentLinkedQueue<>();
-    /** Decrypted subscriptions, keyed by tenant and webhook id; a claim tells whether the cached copy is current. */
-    private final Map<String, Subscription> subscriptionCache = new ConcurrentHashMap<>();
-
-    private final Map<String, Instant> subscriptionCacheVersion = new ConcurrentHashMap<>();
+    /**
+     * Decrypted subscriptions with the updated_at they were read with, keyed by tenant and webhook id; a claim tells
+     * which version is current. One map of pairs, so a copy is never paired with another copy's version.
+     */
+    private final Map<String, Subscriptions.Versioned> subscriptionCache = new ConcurrentHashMap<>();
 
     private final io.micrometer.core.instrument.MeterRegistry registry;
 
@@ -80,10 +81,12 @@ public class WebhookDispatch {
      * and after {@code hub.webhooks.tick-millis} when there was none.
      */
     public List<Deliveries.Job> due(Exchange exchange) {
-        int recorded = recordSuccesses();
+        // set first: should anything below throw, the scheduler waits its tick instead of running again at once
+        exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, false);
+        int recorded = recordSuccessesOrKeepThem();
         if (settings.concurrency() - inFlight.get() <= 0) {
             waitForALane();
-            recorded += recordSuccesses();
+            recorded += recordSuccessesOrKeepThem();
         }
         int free = settings.concurrency() - inFlight.get();
         Duration lease = settings.timeout().multipliedBy(2).plusSeconds(30);
@@ -94,8 +97,21 @@ public class WebhookDispatch {
     }
 
     /**
-     * Writes the successful attempts collected since the last call, in one statement, and marks their subscriptions
-     * healthy. If the write fails they are kept for the next call; should the hub die first, their leases run out
+     * {@link #recordSuccesses}, but a failed write does not stop this round's claim: the other subscriptions'
+     * deliveries go on, and the successes are written in a later round (their leases hold them meanwhile).
+     */
+    private int recordSuccessesOrKeepThem() {
+        try {
+            return recordSuccesses();
+        } catch (RuntimeException e) {
+            log.warn("Could not record {} successful deliveries yet; trying again next round", successes.size(), e);
+            return 0;
+        }
+    }
+
+    /**
+     * Writes the successful attempts collected since the last call, and marks their subscriptions healthy, in one
+     * statement. If the write fails they are kept for the next call; should the hub die first, their leases run out
      * and they are delivered again with the same event id (at least once, as receivers are told to expect).
      */
     int recordSuccesses() {
@@ -112,11 +128,6 @@ public class WebhookDispatch {
             successes.addAll(batch);
             throw e;
         }
-        batch.stream()
-                .map(Deliveries.Success::subscription)
-                .distinct()
-                .forEach(key -> subscriptions.succeeded(
-                        key.substring(0, key.indexOf('/')), key.substring(key.indexOf('/') + 1)));
         return batch.size();
     }
 
@@ -124,7 +135,9 @@ public class WebhookDispatch {
     @PreDestroy
     void recordLastSuccesses() {
         try {
-            recordSuccesses();
+            while (recordSuccesses() > 0) {
+                // batches of at most 5,000
+            }
         } catch (RuntimeException e) {
             log.warn(
                     "Could not record {} successful deliveries at shutdown; they will be sent again",
@@ -209,16 +222,16 @@ public class WebhookDispatch {
     /** The job's subscription as it was when the job was claimed, decrypted once per change of the subscription. */
     private Subscription subscription(Deliveries.Job job) {
         String key = job.tenantId() + "/" + job.webhookId();
-        Subscription cached = subscriptionCache.get(key);
-        if (cached != null && job.subscriptionVersion().equals(subscriptionCacheVersion.get(key))) {
-            return cached;
+        Subscriptions.Versioned cached = subscriptionCache.get(key);
+        if (cached != null && cached.updatedAt().equals(job.subscriptionVersion())) {
+            return cached.subscription();
         }
-        Subscription s = subscriptions
-                .find(job.tenantId(), job.webhookId())
+        // read with its own updated_at: if it changed again since the claim, this delivery uses the newer copy
+        Subscriptions.Versioned read = subscriptions
+                .findVersioned(job.tenantId(), job.webhookId())
                 .orElseThrow(() -> new IllegalStateException("subscription is gone"));
-        subscriptionCache.put(key, s);
-        subscriptionCacheVersion.put(key, job.subscriptionVersion());
-        return s;
+        subscriptionCache.put(key, read);
+        return read.subscription();
     }
 
     /** Records what the subscriber answered. */
@@ -229,8 +242,7 @@ public class WebhookDispatch {
             if (status == 200 || status == 201 || status == 202 || status == 204) {
                 // written by the dispatcher with the others of its round (recordSuccesses); the lease holds it
                 // meanwhile
-                successes.add(new Deliveries.Success(
-                        job.deliveryId(), job.tenantId() + "/" + job.webhookId(), status, Instant.now()));
+                successes.add(new Deliveries.Success(job.deliveryId(), status, Instant.now()));
                 count(job, "DELIVERED");
             } else if (status == 408 || status == 429 || status >= 500) {
                 Duration retryAfter =

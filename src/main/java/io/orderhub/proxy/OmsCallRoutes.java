@@ -37,24 +37,43 @@ public class OmsCallRoutes {
                     // the JVM's common pool: shared by every tenant (so a hung OMS could starve the others' calls on
                     // a machine with more cores) and, on two cores, a new thread per call. Sized like the bulkhead;
                     // calls that outlive the timeout queue here instead of spilling into another tenant's threads.
+                    // A full queue rejects (Abort) rather than running the call on the request thread, outside the
+                    // timeout; idle threads end, so a tenant that stops using proxy mode keeps none. The queue only
+                    // fills when calls outlive their timeout faster than the OMS's socket timeouts end them.
+                    int threads = Math.max(1, p.bulkhead());
+                    java.util.concurrent.ExecutorService pool = new org.apache.camel.builder.ThreadPoolBuilder(camel)
+                            .poolSize(threads)
+                            .maxPoolSize(threads)
+                            .maxQueueSize(threads * 4)
+                            .keepAliveTime(60L)
+                            .rejectedPolicy(org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy.Abort)
+                            .build(this, routeId);
+                    if (pool instanceof java.util.concurrent.ThreadPoolExecutor executor) {
+                        executor.allowCoreThreadTimeOut(true);
+                    }
+                    // bound before the route is made: the breaker looks it up while the route is built
                     camel.getRegistry()
-                            .bind(
-                                    executorName(tenant.tenantId()),
-                                    java.util.concurrent.ExecutorService.class,
-                                    camel.getExecutorServiceManager()
-                                            .newFixedThreadPool(this, routeId, Math.max(1, p.bulkhead())));
-                    TemplatedRouteBuilder.builder(camel, "oms-call")
-                            .routeId(routeId)
-                            // node ids must be unique across routes: the tenant prefixes this route's step ids
-                            .prefixId(tenant.tenantId() + "-")
-                            .parameter("tenantId", tenant.tenantId())
-                            .parameter("timeoutMillis", p.timeout().toMillis())
-                            .parameter("bulkhead", p.bulkhead())
-                            .parameter("failureRatePercent", p.failureRatePercent())
-                            .parameter("minimumCalls", p.minimumCalls())
-                            .parameter("slidingWindow", p.slidingWindow())
-                            .parameter("openForSeconds", Math.max(1, p.openFor().toSeconds()))
-                            .add();
+                            .bind(executorName(tenant.tenantId()), java.util.concurrent.ExecutorService.class, pool);
+                    try {
+                        TemplatedRouteBuilder.builder(camel, "oms-call")
+                                .routeId(routeId)
+                                // node ids must be unique across routes: the tenant prefixes this route's step ids
+                                .prefixId(tenant.tenantId() + "-")
+                                .parameter("tenantId", tenant.tenantId())
+                                .parameter("timeoutMillis", p.timeout().toMillis())
+                                .parameter("bulkhead", p.bulkhead())
+                                .parameter("failureRatePercent", p.failureRatePercent())
+                                .parameter("minimumCalls", p.minimumCalls())
+                                .parameter("slidingWindow", p.slidingWindow())
+                                .parameter(
+                                        "openForSeconds",
+                                        Math.max(1, p.openFor().toSeconds()))
+                                .add();
+                    } catch (Exception e) {
+                        camel.getRegistry().unbind(executorName(tenant.tenantId()));
+                        camel.getExecutorServiceManager().shutdownNow(pool);
+                        throw e;
+                    }
                 }
             }
         }

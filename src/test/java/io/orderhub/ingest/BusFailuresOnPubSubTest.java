@@ -56,6 +56,9 @@ class BusFailuresOnPubSubTest {
     SubscriptionAdminClient subscriptions;
 
     @Autowired
+    com.google.cloud.pubsub.v1.TopicAdminClient topics;
+
+    @Autowired
     PubSubClients.Connection connection;
 
     @Autowired
@@ -121,6 +124,78 @@ class BusFailuresOnPubSubTest {
         assertThat(letter.get("eventId").asText()).isEqualTo(eventId.toString());
         assertThat(letter.get("attempts").asInt()).isGreaterThanOrEqualTo(5);
         assertReplayApplies(id, letter);
+    }
+
+    @Test
+    void theHubsDeadLetterPolicyMovesAMessageNobodySettlesIntoTheDeadLetterStore() throws Exception {
+        // On a subscription with message ordering, as the hub's is, the emulator (0.8.20) stops the whole subscription
+        // when a message runs out of attempts instead of moving it (docs/decisions.md "Pub/Sub bus"). The policy the
+        // hub set up is therefore shown on a copy of the hub's subscription without ordering: the same dead-letter
+        // topic, attempts, ack deadline and retry policy, on a topic of its own, and a consumer that never settles.
+        Subscription hubs = subscriptions.getSubscription(SubscriptionName.of("order-hub-test", "order-events-hub"));
+        assertThat(hubs.getEnableMessageOrdering()).isTrue();
+        assertThat(hubs.getDeadLetterPolicy().getDeadLetterTopic())
+                .isEqualTo(TopicName.of("order-hub-test", "order-events-dlq").toString());
+        int attempts = hubs.getDeadLetterPolicy().getMaxDeliveryAttempts();
+        assertThat(attempts).isGreaterThanOrEqualTo(5);
+
+        String suffix = UUID.randomUUID().toString();
+        TopicName sideTopic = TopicName.of("order-hub-test", "side-" + suffix);
+        String side = SubscriptionName.of("order-hub-test", "side-" + suffix).toString();
+        topics.createTopic(sideTopic);
+        try {
+            subscriptions.createSubscription(Subscription.newBuilder()
+                    .setName(side)
+                    .setTopic(sideTopic.toString())
+                    .setAckDeadlineSeconds(hubs.getAckDeadlineSeconds())
+                    .setRetryPolicy(hubs.getRetryPolicy())
+                    .setDeadLetterPolicy(hubs.getDeadLetterPolicy())
+                    .build());
+            String id = Hub.uniqueId("POLICY");
+            UUID eventId = UUID.randomUUID();
+            Publisher toSide = Publisher.newBuilder(sideTopic)
+                    .setChannelProvider(connection.channels())
+                    .setCredentialsProvider(connection.credentials())
+                    .build();
+            try {
+                toSide.publish(poison(id, eventId).toBuilder()
+                                .clearOrderingKey()
+                                .build())
+                        .get(10, TimeUnit.SECONDS);
+            } finally {
+                toSide.shutdown();
+                toSide.awaitTermination(5, TimeUnit.SECONDS);
+            }
+
+            // a consumer that takes the message and gives it back every time, until the policy moves it
+            int[] deliveries = new int[1];
+            Hub.await(Duration.ofSeconds(60), "the message moved off " + side, () -> {
+                var pulled = subscriptions
+                        .pullCallable()
+                        .call(PullRequest.newBuilder()
+                                .setSubscription(side)
+                                .setMaxMessages(10)
+                                .build())
+                        .getReceivedMessagesList();
+                for (ReceivedMessage m : pulled) {
+                    deliveries[0]++;
+                    subscriptions.modifyAckDeadline(side, java.util.List.of(m.getAckId()), 0);
+                }
+                return pulled.isEmpty() && deliveries[0] >= attempts;
+            });
+            assertThat(deliveries[0])
+                    .as("deliveries before the policy moved it")
+                    .isEqualTo(attempts);
+
+            JsonNode letter = awaitDeadLetter(id);
+            assertThat(letter.get("errorClass").asText()).isEqualTo("UNKNOWN");
+            assertThat(letter.get("eventId").asText()).isEqualTo(eventId.toString());
+            assertThat(letter.get("attempts").asInt()).isEqualTo(attempts);
+            assertReplayApplies(id, letter);
+        } finally {
+            subscriptions.deleteSubscription(side);
+            topics.deleteTopic(sideTopic);
+        }
     }
 
     @Test
