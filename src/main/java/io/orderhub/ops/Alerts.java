@@ -121,7 +121,7 @@ public class Alerts {
         Pending p = exchange.getIn().getBody(Pending.class);
         exchange.setProperty("alert", p);
         exchange.getIn().removeHeaders("*");
-        exchange.getIn().setHeader(Exchange.HTTP_METHOD, "POST");
+        exchange.getIn().setHeader(Exchange.HTTP_METHOD, org.apache.camel.component.http.HttpMethods.POST);
         exchange.getIn().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getIn().setBody(p.body());
     }

@@ -191,7 +191,9 @@ public class WebhookDispatch {
         long timestamp = Instant.now().getEpochSecond();
 
         exchange.getIn().removeHeaders("*");
-        exchange.getIn().setHeader(Exchange.HTTP_METHOD, "POST");
+        // the enum, not "POST": camel-http converts a String method with a search of its type converters on every
+        // request, which was a sixth of a delivery thread's CPU (JFR, fan-out benchmark)
+        exchange.getIn().setHeader(Exchange.HTTP_METHOD, org.apache.camel.component.http.HttpMethods.POST);
         exchange.getIn().setHeader(Exchange.HTTP_URI, s.url());
         exchange.getIn().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getIn().setHeader("User-Agent", USER_AGENT);

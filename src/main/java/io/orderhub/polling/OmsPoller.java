@@ -165,7 +165,7 @@ public class OmsPoller {
         if (pageToken != null) {
             url.append("&pageToken=").append(URLEncoder.encode(pageToken, StandardCharsets.UTF_8));
         }
-        exchange.getIn().setHeader(Exchange.HTTP_METHOD, "GET");
+        exchange.getIn().setHeader(Exchange.HTTP_METHOD, org.apache.camel.component.http.HttpMethods.GET);
         exchange.getIn().setHeader(Exchange.HTTP_URI, url.toString());
         exchange.getIn().setBody(null);
     }

@@ -103,7 +103,7 @@ public class OmsProxy {
         String bu = exchange.getIn().getHeader("bu", String.class);
         String id = exchange.getIn().getHeader("id", String.class);
         Tenant tenant = prepare(exchange, "get");
-        exchange.getIn().setHeader(Exchange.HTTP_METHOD, "GET");
+        exchange.getIn().setHeader(Exchange.HTTP_METHOD, org.apache.camel.component.http.HttpMethods.GET);
         exchange.getIn()
                 .setHeader(
                         Exchange.HTTP_URI,
@@ -133,7 +133,7 @@ public class OmsProxy {
             throw ProblemException.validation(unsupported);
         }
         Tenant tenant = prepare(exchange, "search");
-        exchange.getIn().setHeader(Exchange.HTTP_METHOD, "POST");
+        exchange.getIn().setHeader(Exchange.HTTP_METHOD, org.apache.camel.component.http.HttpMethods.POST);
         exchange.getIn()
                 .setHeader(
                         Exchange.HTTP_URI, base(tenant) + "/business-units/" + encode(bu) + "/customer-orders:search");
