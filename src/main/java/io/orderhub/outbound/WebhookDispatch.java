@@ -108,15 +108,11 @@ public class WebhookDispatch {
             java.util.Set<String> served = new java.util.HashSet<>();
             jobs.forEach(job -> served.add(subscriptionKey(job)));
             long until = now + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(settings.tickMillis());
-            // only when the claim took less than it could: otherwise the limit, not an empty queue, may have
-            // left a subscription out
-            if (jobs.size() < free) {
-                inFlightBySubscription.forEach((key, busy) -> {
-                    if (!served.contains(key) && !quiet.contains(key) && busy.get() < settings.perSubscription()) {
-                        quietUntil.put(key, until);
-                    }
-                });
-            }
+            inFlightBySubscription.forEach((key, busy) -> {
+                if (!served.contains(key) && !quiet.contains(key) && busy.get() < settings.perSubscription()) {
+                    quietUntil.put(key, until);
+                }
+            });
             for (Deliveries.Job job : jobs) {
                 inFlightBySubscription
                         .computeIfAbsent(subscriptionKey(job), k -> new AtomicInteger())
