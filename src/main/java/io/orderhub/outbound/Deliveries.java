@@ -49,13 +49,11 @@ public class Deliveries {
      * so a slow subscriber holds few threads. The lease outlives one attempt; if this instance dies, another takes
      * the delivery when it expires.
      *
-     * <p>Subscriptions in {@code skip} ("tenant/webhook") are left out of this claim.
-     *
      * <p>The claim walks each subscription's own queue (index webhook_delivery_queue) and stops after its free lanes,
      * so it reads a few rows per subscription however long the backlog is; a subscription with no free lane (a dead
      * subscriber holding all of its lanes) costs one index probe.
      */
-    public List<Job> claim(int limit, int perSubscription, Duration lease, java.util.Set<String> skip) {
+    public List<Job> claim(int limit, int perSubscription, Duration lease) {
         if (limit <= 0) {
             return List.of();
         }
@@ -68,7 +66,7 @@ public class Deliveries {
                                         AND l.status = 'PENDING' AND l.lease_until IS NOT NULL
                                         AND l.lease_until > now()) AS free
                     FROM webhook_subscription s
-                    WHERE s.enabled AND (s.tenant_id || '/' || s.webhook_id) NOT IN (:skip)
+                    WHERE s.enabled
                 ), picked AS (
                     SELECT c.delivery_id, s.updated_at
                     FROM lanes s
@@ -100,8 +98,6 @@ public class Deliveries {
                 ORDER BY l.delivery_id
                 """,
                 new MapSqlParameterSource("limit", limit)
-                        // never empty: NOT IN () is not SQL; no subscription key is ""
-                        .addValue("skip", skip.isEmpty() ? List.of("") : List.copyOf(skip))
                         .addValue("perSub", perSubscription)
                         .addValue("lease", lease.toMillis() / 1000.0),
                 (rs, n) -> new Job(

@@ -45,15 +45,6 @@ public class WebhookDispatch {
     private final HubProperties.Webhooks settings;
     private final SsrfGuard guard;
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** This instance's deliveries in flight per subscription (tenant/webhook). */
-    private final Map<String, AtomicInteger> inFlightBySubscription = new ConcurrentHashMap<>();
-    /**
-     * Subscriptions the claim leaves out until the given System.nanoTime(): their last claim had lanes free and found
-     * nothing due, i.e. every pending delivery of theirs waits for a retry or behind an earlier one of its order. The
-     * claim walks such a queue to its end to find nothing (a dead subscriber's: thousands of rows); this spares the
-     * walk on every back-to-back round, for a tick or until one of its deliveries finishes.
-     */
-    private final Map<String, Long> quietUntil = new ConcurrentHashMap<>();
     /** Signalled whenever a delivery thread finishes, so a dispatcher waiting for a free lane claims at once. */
     private final Object laneFreed = new Object();
     /** Successful attempts not yet written to the journal; the dispatcher writes them in one statement. */
@@ -99,26 +90,7 @@ public class WebhookDispatch {
         }
         int free = settings.concurrency() - inFlight.get();
         Duration lease = settings.timeout().multipliedBy(2).plusSeconds(30);
-        List<Deliveries.Job> jobs = List.of();
-        if (free > 0) {
-            long now = System.nanoTime();
-            quietUntil.values().removeIf(until -> until - now <= 0);
-            java.util.Set<String> quiet = java.util.Set.copyOf(quietUntil.keySet());
-            jobs = deliveries.claim(free, settings.perSubscription(), lease, quiet);
-            java.util.Set<String> served = new java.util.HashSet<>();
-            jobs.forEach(job -> served.add(subscriptionKey(job)));
-            long until = now + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(settings.tickMillis());
-            inFlightBySubscription.forEach((key, busy) -> {
-                if (!served.contains(key) && !quiet.contains(key) && busy.get() < settings.perSubscription()) {
-                    quietUntil.put(key, until);
-                }
-            });
-            for (Deliveries.Job job : jobs) {
-                inFlightBySubscription
-                        .computeIfAbsent(subscriptionKey(job), k -> new AtomicInteger())
-                        .incrementAndGet();
-            }
-        }
+        List<Deliveries.Job> jobs = free > 0 ? deliveries.claim(free, settings.perSubscription(), lease) : List.of();
         inFlight.addAndGet(jobs.size());
         exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, !jobs.isEmpty() || recorded > 0);
         return jobs;
@@ -307,20 +279,8 @@ public class WebhookDispatch {
         }
     }
 
-    private static String subscriptionKey(Deliveries.Job job) {
-        return job.tenantId() + "/" + job.webhookId();
-    }
-
     private void done(Exchange exchange) {
-        Deliveries.Job job = exchange.getProperty(JOB, Deliveries.Job.class);
         if (exchange.removeProperty(JOB) != null) {
-            String key = subscriptionKey(job);
-            AtomicInteger busy = inFlightBySubscription.get(key);
-            if (busy != null) {
-                busy.decrementAndGet();
-            }
-            // a finished delivery may let the next update of its order go: look at the queue again
-            quietUntil.remove(key);
             inFlight.decrementAndGet();
             synchronized (laneFreed) {
                 laneFreed.notifyAll();
