@@ -1,7 +1,6 @@
 package io.orderhub.outbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.orderhub.orders.OrderJson;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -30,29 +29,8 @@ public class Outbox {
 
     /**
      * Publishes the order as it is after the change; {@code document} is the full {@code {"customerOrder": ...}} text
-     * and {@code origin} OMS, STORE or HUB (the true state sent back after a refused snapshot). Returns the event id.
-     */
-    public UUID published(
-            String tenantId,
-            String customerOrderId,
-            String placedAt,
-            String origin,
-            String correlationId,
-            String document) {
-        return published(
-                tenantId,
-                customerOrderId,
-                placedAt,
-                origin,
-                correlationId,
-                document,
-                OrderJson.parse(document).path("customerOrder"));
-    }
-
-    /**
-     * As {@link #published(String, String, String, String, String, String)}, for a caller that holds the order parsed
-     * already ({@code order} is the {@code customerOrder} object of {@code document}): the apply path, where parsing
-     * the document once more was a sixth of the apply thread's time.
+     * and {@code origin} OMS, STORE or HUB (the true state sent back after a refused snapshot); {@code order} is that
+     * document's {@code customerOrder}, which every caller holds parsed already. Returns the event id.
      */
     public UUID published(
             String tenantId,

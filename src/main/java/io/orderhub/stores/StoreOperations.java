@@ -154,7 +154,8 @@ public class StoreOperations {
                         stored.businessUnitId(),
                         "STORE",
                         correlationId,
-                        document);
+                        document,
+                        order);
                 if (!change.moved().isEmpty()) {
                     // every deliver that moved quantities is a sale on record: one POSLog, in this transaction
                     posLogs.storeDelivery(

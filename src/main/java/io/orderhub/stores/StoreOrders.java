@@ -166,7 +166,7 @@ public class StoreOrders {
                     "store " + bu + " (" + caller.actor() + ")",
                     correlationId,
                     "order created in store " + bu);
-            changes.published(caller.tenantId(), id, bu, "STORE", correlationId, document);
+            changes.published(caller.tenantId(), id, bu, "STORE", correlationId, document, order);
             AcceptAnswer first =
                     new AcceptAnswer(201, document, "/api/v1/business-units/" + bu + "/customer-orders/" + id, false);
             if (idempotency != null) {
