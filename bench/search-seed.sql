@@ -15,9 +15,11 @@
 BEGIN;
 
 INSERT INTO customer_order (tenant_id, customer_order_id, business_unit_id, document, status, customer_id,
-                            customer_name, origin, applied_seq, oms_snapshot_time, created_at, changed_at)
+                            customer_name, origin, applied_seq, oms_snapshot_time, created_at, changed_at,
+                            search_keys)
 SELECT :'tenant', b.order_id, b.bu, d.document, b.order_status, b.customer_id, b.customer_name, 'OMS', NULL,
-       b.changed_at, b.changed_at - (b.u_created * interval '10 days'), b.changed_at
+       b.changed_at, b.changed_at - (b.u_created * interval '10 days'), b.changed_at,
+       customer_order_search_keys(:'tenant', b.bu, d.document)
 FROM generate_series(:lo::bigint, :hi::bigint) AS n
 CROSS JOIN LATERAL (
     SELECT n,

@@ -84,14 +84,18 @@ public class OrderRepository {
                 .addValue("origin", order.origin())
                 .addValue("seq", order.appliedSeq())
                 .addValue("omsTime", order.omsSnapshotTime())
-                .addValue("changed", changed);
+                .addValue("changed", changed)
+                .addValue(
+                        "keys",
+                        OrderSearchRepository.SearchKeys.of(order.tenantId(), order.businessUnitId(), customerOrder));
         jdbc.update(
                 """
                 INSERT INTO customer_order (tenant_id, customer_order_id, business_unit_id, document, status, customer_id,
-                    customer_name, origin, applied_seq, oms_snapshot_time)
-                VALUES (:t, :o, :bu, :doc, :status, :customerId, :customerName, :origin, :seq, :omsTime)
+                    customer_name, origin, applied_seq, oms_snapshot_time, search_keys)
+                VALUES (:t, :o, :bu, :doc, :status, :customerId, :customerName, :origin, :seq, :omsTime, :keys)
                 ON CONFLICT (tenant_id, customer_order_id) DO UPDATE SET
-                    document = EXCLUDED.document, status = EXCLUDED.status, customer_id = EXCLUDED.customer_id,
+                    document = EXCLUDED.document, search_keys = EXCLUDED.search_keys, status = EXCLUDED.status,
+                    customer_id = EXCLUDED.customer_id,
                     customer_name = EXCLUDED.customer_name, applied_seq = EXCLUDED.applied_seq,
                     oms_snapshot_time = EXCLUDED.oms_snapshot_time,
                     changed_at = CASE WHEN :changed THEN now() ELSE customer_order.changed_at END

@@ -1,5 +1,6 @@
 package io.orderhub.orders;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.orderhub.storage.Timestamps;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -273,10 +274,65 @@ public class OrderSearchRepository {
                 List.of());
     }
 
-    /** The keys of column {@code customer_order.search_keys}, spelled exactly as V2__search.sql makes them. */
+    /**
+     * The keys of column {@code customer_order.search_keys}: written with each order ({@link #of}) and looked for by
+     * search. The SQL function {@code customer_order_search_keys} (V10__search_by_status.sql) spells the same keys for
+     * bulk loads; a test holds the two to the same result.
+     */
     static final class SearchKeys {
 
         private SearchKeys() {}
+
+        /**
+         * Every key of an order placed at {@code businessUnitId}: {@code bu/<bu>} for where it was placed and for each
+         * fulfilment's business unit, {@code bu/*} when a fulfilment is FULFILLED (every store sees it), each of those
+         * with {@code /os/<order status>}, and per fulfilment {@code fm/<method>}, {@code fs/<status>} and
+         * {@code f/<method>/<status>}; all under {@code <tenant>/}, sorted, without duplicates. A NUL character is
+         * dropped: PostgreSQL text cannot hold one.
+         */
+        static String[] of(String tenantId, String businessUnitId, JsonNode customerOrder) {
+            List<String> keys = new ArrayList<>();
+            keys.add("bu/" + businessUnitId);
+            JsonNode fulfillments = customerOrder.path("fulfillments");
+            if (fulfillments.isArray()) {
+                for (JsonNode f : fulfillments) {
+                    String method = scalar(f.get("fulfillmentMethod"));
+                    String status = scalar(f.path("status").get("status"));
+                    String bu = scalar(f.get("fulfillmentBusinessUnitId"));
+                    if (bu != null) {
+                        keys.add("bu/" + bu);
+                    }
+                    if ("FULFILLED".equals(status)) {
+                        keys.add("bu/*");
+                    }
+                    if (method != null) {
+                        keys.add("fm/" + method);
+                    }
+                    if (status != null) {
+                        keys.add("fs/" + status);
+                    }
+                    if (method != null && status != null) {
+                        keys.add("f/" + method + "/" + status);
+                    }
+                }
+            }
+            String orderStatus = scalar(customerOrder.path("status").get("status"));
+            java.util.TreeSet<String> all = new java.util.TreeSet<>();
+            for (String key : keys) {
+                all.add(tenantId + "/" + key);
+                if (orderStatus != null && key.startsWith("bu/")) {
+                    all.add(tenantId + "/" + key + "/os/" + orderStatus);
+                }
+            }
+            return all.stream().map(k -> k.replace("\u0000", "")).distinct().toArray(String[]::new);
+        }
+
+        /** A JSON scalar as {@code ->>} gives it: its text, or null for a missing or null value. */
+        private static String scalar(JsonNode node) {
+            return node == null || node.isNull() || node.isMissingNode() || node.isContainerNode()
+                    ? null
+                    : node.asText();
+        }
 
         static String businessUnit(String tenantId, String bu) {
             return tenantId + "/bu/" + bu;
