@@ -48,7 +48,7 @@ public class Outbox {
                 businessUnits.add(f.path("fulfillmentBusinessUnitId").asText());
             }
         }
-        UUID eventId = write(
+        return write(
                 tenantId,
                 ORDER_UPDATE,
                 customerOrderId,
@@ -57,9 +57,8 @@ public class Outbox {
                 origin,
                 correlationId,
                 document,
+                null,
                 null);
-        fanOut(tenantId, eventId, ORDER_UPDATE, customerOrderId, origin, businessUnits, null);
-        return eventId;
     }
 
     /**
@@ -75,7 +74,7 @@ public class Outbox {
             String correlationId,
             String deflatedBase64,
             java.time.LocalDate businessDay) {
-        UUID eventId = write(
+        return write(
                 tenantId,
                 TRANSACTIONS,
                 customerOrderId,
@@ -84,19 +83,22 @@ public class Outbox {
                 origin,
                 correlationId,
                 deflatedBase64,
-                businessDay);
-        fanOut(tenantId, eventId, TRANSACTIONS, customerOrderId, origin, businessUnits, null);
-        return eventId;
+                businessDay,
+                null);
     }
 
     /** A test event ({@code exe.events.v1}) for one subscription only. */
     public UUID ping(String tenantId, String webhookId, String correlationId) {
-        UUID eventId =
-                write(tenantId, PING, null, null, Set.of(), "HUB", correlationId, "{\"message\":\"ping\"}", null);
-        fanOut(tenantId, eventId, PING, null, "HUB", Set.of(), webhookId);
-        return eventId;
+        return write(
+                tenantId, PING, null, null, Set.of(), "HUB", correlationId, "{\"message\":\"ping\"}", null, webhookId);
     }
 
+    /**
+     * Writes the event and, in the same statement, one delivery per subscription that wants it (every subscription
+     * when {@code onlyWebhook} is null, else just that one): its event types, its origins when set, its business units
+     * when set. Disabled subscriptions get theirs too: they are delivered, in order, once it is enabled again. One
+     * statement rather than two: it is one round trip less on every applied change.
+     */
     private UUID write(
             String tenantId,
             String type,
@@ -106,13 +108,25 @@ public class Outbox {
             String origin,
             String correlationId,
             String payload,
-            java.time.LocalDate businessDay) {
+            java.time.LocalDate businessDay,
+            String onlyWebhook) {
         UUID eventId = UUID.randomUUID();
         jdbc.update(
                 """
-                INSERT INTO outbox_event (event_id, tenant_id, event_type, customer_order_id, business_unit_id,
-                    business_units, origin, correlation_id, payload, business_day)
-                VALUES (:id, :t, :type, :o, :bu, :bus, :origin, :cid, :payload, :day)
+                WITH event AS (
+                    INSERT INTO outbox_event (event_id, tenant_id, event_type, customer_order_id, business_unit_id,
+                        business_units, origin, correlation_id, payload, business_day)
+                    VALUES (:id, :t, :type, :o, :bu, :bus, :origin, :cid, :payload, :day)
+                    RETURNING event_id
+                )
+                INSERT INTO webhook_delivery (tenant_id, webhook_id, event_id, event_type, order_key, customer_order_id)
+                SELECT s.tenant_id, s.webhook_id, e.event_id, :type, :orderKey, :o
+                FROM event e
+                JOIN webhook_subscription s ON s.tenant_id = :t
+                WHERE (CAST(:only AS text) IS NULL OR s.webhook_id = :only)
+                  AND (CAST(:only AS text) IS NOT NULL OR :type = ANY (s.event_types))
+                  AND (CAST(:only AS text) IS NOT NULL OR s.origins IS NULL OR :origin = ANY (s.origins))
+                  AND (s.business_units IS NULL OR CAST(:only AS text) IS NOT NULL OR s.business_units && CAST(:bus AS text[]))
                 """,
                 new MapSqlParameterSource("id", eventId)
                         .addValue("t", tenantId)
@@ -123,40 +137,9 @@ public class Outbox {
                         .addValue("origin", origin)
                         .addValue("cid", correlationId)
                         .addValue("payload", payload)
-                        .addValue("day", businessDay));
-        return eventId;
-    }
-
-    /**
-     * One delivery per subscription that wants the event: its event types, its origins when set, its business units
-     * when set. Disabled subscriptions get theirs too: they are delivered, in order, once it is enabled again.
-     */
-    private void fanOut(
-            String tenantId,
-            UUID eventId,
-            String type,
-            String customerOrderId,
-            String origin,
-            Set<String> businessUnits,
-            String onlyWebhook) {
-        jdbc.update(
-                """
-                INSERT INTO webhook_delivery (tenant_id, webhook_id, event_id, event_type, order_key, customer_order_id)
-                SELECT s.tenant_id, s.webhook_id, :eventId, :type, :orderKey, :o
-                FROM webhook_subscription s
-                WHERE s.tenant_id = :t
-                  AND (CAST(:only AS text) IS NULL OR s.webhook_id = :only)
-                  AND (CAST(:only AS text) IS NOT NULL OR :type = ANY (s.event_types))
-                  AND (CAST(:only AS text) IS NOT NULL OR s.origins IS NULL OR :origin = ANY (s.origins))
-                  AND (s.business_units IS NULL OR CAST(:only AS text) IS NOT NULL OR s.business_units && CAST(:bus AS text[]))
-                """,
-                new MapSqlParameterSource("eventId", eventId)
-                        .addValue("type", type)
+                        .addValue("day", businessDay)
                         .addValue("orderKey", customerOrderId != null ? "order:" + customerOrderId : "event:" + eventId)
-                        .addValue("o", customerOrderId)
-                        .addValue("t", tenantId)
-                        .addValue("only", onlyWebhook)
-                        .addValue("origin", origin)
-                        .addValue("bus", businessUnits.toArray(String[]::new)));
+                        .addValue("only", onlyWebhook));
+        return eventId;
     }
 }
