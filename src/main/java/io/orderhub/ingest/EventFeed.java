@@ -2,6 +2,7 @@ package io.orderhub.ingest;
 
 import io.orderhub.HubProperties;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -23,9 +24,15 @@ public class EventFeed {
         this.hub = hub;
     }
 
+    /** Exchange property: how many of the round's events a consumer claimed and applied ({@link #settle}). */
+    static final String CLAIMS = "eventClaims";
+
     /** The head events of due orders, fairly across tenants; empty while paused or when the database is away. */
     public List<OrderEvent> due(Exchange exchange) {
         exchange.setProperty(OrderLocks.SOURCE, "postgres-bus");
+        // the split's copies of the exchange share this counter: OrderLocks counts each event it hands to a consumer
+        exchange.setProperty(CLAIMS, new AtomicInteger());
+        exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, false);
         PostgresEventBus bus = this.bus.getIfAvailable();
         if (bus == null || !gate.isOpen()) {
             return List.of();
@@ -41,5 +48,15 @@ public class EventFeed {
             }
             throw e;
         }
+    }
+
+    /**
+     * Tells the scheduler whether the round did work: it then polls again at once (greedy) instead of after
+     * {@code hub.events.poll-delay-millis}. Work means an event was claimed, not merely seen: events held by another
+     * instance's consumers, or put off after a failure, must not make this one poll in a tight loop.
+     */
+    public void settle(Exchange exchange) {
+        AtomicInteger claims = exchange.getProperty(CLAIMS, AtomicInteger.class);
+        exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, claims != null && claims.get() > 0);
     }
 }

@@ -55,6 +55,11 @@ public class OrderLocks {
                     ? postgresBus.getObject().dueHeadOf(event.tenantId(), event.customerOrderId())
                     : Optional.empty();
             exchange.setProperty(CLAIMED, head.isPresent());
+            java.util.concurrent.atomic.AtomicInteger claims =
+                    exchange.getProperty(EventFeed.CLAIMS, java.util.concurrent.atomic.AtomicInteger.class);
+            if (claims != null && head.isPresent()) {
+                claims.incrementAndGet();
+            }
             head.ifPresent(h -> exchange.getIn().setBody(h));
             head.ifPresent(h -> Events.describe(exchange, h));
             return;
