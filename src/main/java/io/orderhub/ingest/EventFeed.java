@@ -27,6 +27,9 @@ public class EventFeed {
     /** Exchange property: how many of the round's events a consumer claimed and applied ({@link #settle}). */
     static final String CLAIMS = "eventClaims";
 
+    /** Exchange property: the round took as many events as a round may, so more are likely waiting. */
+    static final String FULL = "eventRoundFull";
+
     /** The head events of due orders, fairly across tenants; empty while paused or when the database is away. */
     public List<OrderEvent> due(Exchange exchange) {
         exchange.setProperty(OrderLocks.SOURCE, "postgres-bus");
@@ -39,6 +42,7 @@ public class EventFeed {
         }
         try {
             List<OrderEvent> due = bus.dueHeads(hub.events().batchSize());
+            exchange.setProperty(FULL, due.size() >= hub.events().batchSize());
             gate.resumed();
             return due;
         } catch (RuntimeException e) {
@@ -51,12 +55,16 @@ public class EventFeed {
     }
 
     /**
-     * Tells the scheduler whether the round did work: it then polls again at once (greedy) instead of after
-     * {@code hub.events.poll-delay-millis}. Work means an event was claimed, not merely seen: events held by another
-     * instance's consumers, or put off after a failure, must not make this one poll in a tight loop.
+     * Tells the scheduler whether to poll again at once (greedy) instead of after {@code hub.events.poll-delay-millis}:
+     * when the round was full (a backlog is waiting) and consumers claimed at least one of its events. A round that
+     * was not full has drained what was due, and the delay gathers the next events into one round instead of polling
+     * for each as it comes (measured: polling back to back under a trickle of changes took CPU from webhook delivery).
+     * Claimed, not merely seen: events held by another instance's consumers, or put off after a failure, must not
+     * make this one poll in a tight loop.
      */
     public void settle(Exchange exchange) {
         AtomicInteger claims = exchange.getProperty(CLAIMS, AtomicInteger.class);
-        exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, claims != null && claims.get() > 0);
+        boolean full = Boolean.TRUE.equals(exchange.getProperty(FULL, Boolean.class));
+        exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, full && claims != null && claims.get() > 0);
     }
 }
