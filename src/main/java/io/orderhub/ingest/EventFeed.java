@@ -24,7 +24,7 @@ public class EventFeed {
         this.hub = hub;
     }
 
-    /** Exchange property: how many of the round's events a consumer claimed and applied ({@link #settle}). */
+    /** Exchange property: how many of the round's events consumers claimed ({@link #settle}). */
     static final String CLAIMS = "eventClaims";
 
     /** Exchange property: the round took as many events as a round may, so more are likely waiting. */

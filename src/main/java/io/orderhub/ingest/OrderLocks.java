@@ -1,6 +1,7 @@
 package io.orderhub.ingest;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -55,8 +56,7 @@ public class OrderLocks {
                     ? postgresBus.getObject().dueHeadOf(event.tenantId(), event.customerOrderId())
                     : Optional.empty();
             exchange.setProperty(CLAIMED, head.isPresent());
-            java.util.concurrent.atomic.AtomicInteger claims =
-                    exchange.getProperty(EventFeed.CLAIMS, java.util.concurrent.atomic.AtomicInteger.class);
+            AtomicInteger claims = exchange.getProperty(EventFeed.CLAIMS, AtomicInteger.class);
             if (claims != null && head.isPresent()) {
                 claims.incrementAndGet();
             }
