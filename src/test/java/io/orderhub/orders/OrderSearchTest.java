@@ -346,6 +346,12 @@ class OrderSearchTest {
                 "{\"page\": {\"skip\": 1, \"take\": 2}}",
                 "{\"page\": {\"skip\": 3, \"take\": 1}}",
                 "{\"customerName\": \"-" + RUN + "\", \"status\": [\"CREATED\", \"IN_PROGRESS\"]}",
+                // a name alone takes the index-only walk (V16): the name tested in the index, the rest on the order
+                "{\"customerName\": \"-" + RUN + "\"}",
+                "{\"customerName\": \"-" + RUN + "\", \"page\": {\"skip\": 1, \"take\": 2}}",
+                "{\"customerName\": \"LINDQVIST-" + RUN + "\"}",
+                "{\"customerName\": \"%" + RUN + "\"}",
+                "{\"customerName\": \"-" + RUN + "\", \"fulfillmentMethod\": [\"PICKUP_IN_STORE\"]}",
                 "{\"fulfillmentMethod\": [\"PICKUP_IN_STORE\"], \"fulfillmentStatus\": [\"CREATED\"]}",
                 "{\"email\": \"" + ANNA_EMAIL + "\"}")) {
             OrderSearchCriteria criteria = OrderSearchCriteria.parse("S2", OrderJson.parse(body));
