@@ -101,7 +101,7 @@ public class OrderSearchRepository {
         MapSqlParameterSource p = new MapSqlParameterSource("tenant", tenantId)
                 .addValue("skip", criteria.skip())
                 .addValue("take", criteria.take());
-        String where = where(tenantId, criteria, p, "o");
+        String where = where(tenantId, criteria, p, "lower(o.customer_name)");
         return snapshot.execute(tx -> {
             // Which plan is right depends on the values (a key dense in one tenant is rare in another): never let a
             // cached generic plan, made without them, decide. Costs a millisecond of planning per query.
@@ -141,7 +141,10 @@ public class OrderSearchRepository {
                 orders = jdbc.query(
                         "SELECT " + COLUMNS + " FROM customer_order n JOIN customer_order o"
                                 + " ON o.tenant_id = n.tenant_id AND o.customer_order_id = n.customer_order_id"
-                                + " WHERE n.tenant_id = :tenant AND " + where(tenantId, criteria, p, "n")
+                                + " WHERE n.tenant_id = :tenant AND "
+                                // `|| ''` keeps the trigram index off this side: estimating a name's matches at
+                                // 94 instead of 6,921, PostgreSQL read them all from the heap and sorted them (0.7 s)
+                                + where(tenantId, criteria, p, "lower(n.customer_name || '')")
                                 + " ORDER BY n.changed_at DESC, n.customer_order_id OFFSET :skip LIMIT :take",
                         p,
                         OrderSearchRepository::order);
@@ -158,7 +161,8 @@ public class OrderSearchRepository {
 
     /**
      * The conditions for {@code criteria}, with their values added to {@code p}: on table alias {@code o}, except the
-     * customer name, which is tested on {@code nameAlias} (the index-only side of a name walk, see search).
+     * customer name, which is tested as expression {@code name} (the lower-cased name of the order, or of the
+     * index-only side of a name walk, see search).
      *
      * <p>Every condition has an index to be read from. Visibility and the fulfilment method and status filters are
      * keys of {@code search_keys}, the GIN-indexed array V2__search.sql derives from each stored document (its comment
@@ -167,7 +171,7 @@ public class OrderSearchRepository {
      * the keys themselves. Email, phone and order code are rare values with their own order_fulfillment indexes: an
      * EXISTS on them is planned as a semi-join that finds those few orders first.
      */
-    private static String where(String tenantId, OrderSearchCriteria c, MapSqlParameterSource p, String nameAlias) {
+    private static String where(String tenantId, OrderSearchCriteria c, MapSqlParameterSource p, String name) {
         List<String> and = new ArrayList<>();
         and.add("o.tenant_id = :tenant");
         // domain.md "Identity and visibility": placed at bu, a fulfilment at bu, or any fulfilment FULFILLED
@@ -204,7 +208,7 @@ public class OrderSearchRepository {
         }
         if (c.customerName() != null) {
             // lower() on both sides: the same case folding for the column, its trigram index and the value
-            and.add("lower(" + nameAlias + ".customer_name) LIKE lower(:customerName) ESCAPE '\\'");
+            and.add(name + " LIKE lower(:customerName) ESCAPE '\\'");
             p.addValue("customerName", "%" + likeLiteral(c.customerName()) + "%");
         }
         if (c.orderCode() != null) {
