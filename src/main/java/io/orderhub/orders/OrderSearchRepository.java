@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -337,7 +338,7 @@ public class OrderSearchRepository {
                 }
             }
             String orderStatus = scalar(customerOrder.path("status").get("status"));
-            java.util.TreeSet<String> all = new java.util.TreeSet<>();
+            TreeSet<String> all = new TreeSet<>();
             for (String key : keys) {
                 all.add(tenantId + "/" + key);
                 if (orderStatus != null && key.startsWith("bu/")) {
