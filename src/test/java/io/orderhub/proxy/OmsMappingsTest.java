@@ -52,6 +52,24 @@ class OmsMappingsTest {
         assertThat(mappings.map("m.jsonata", input).toString()).isEqualTo("{\"v\":\"three\",\"id\":\"A1\"}");
     }
 
+    /**
+     * A mapping keeps nothing from one request to the next, also on the thread that compiled it: JSONata makes a new
+     * expression that thread's evaluation state, and evaluated there each request used to extend the expression's
+     * own frame, so a variable bound at its top level showed up in the next request (and every lookup got slower).
+     */
+    @Test
+    void nothingOfOneRequestIsSeenByTheNext() throws Exception {
+        Files.writeString(
+                dir.resolve("v.jsonata"), "{\"before\": $seen ? $seen : \"nothing\", \"id\": $seen := oms.id}");
+        OmsMappings mappings = new OmsMappings(dir);
+
+        JsonNode first = mappings.map("v.jsonata", OrderJson.parse("{\"oms\": {\"id\": \"A1\"}}".getBytes()));
+        JsonNode second = mappings.map("v.jsonata", OrderJson.parse("{\"oms\": {\"id\": \"B2\"}}".getBytes()));
+
+        assertThat(first.toString()).isEqualTo("{\"before\":\"nothing\",\"id\":\"A1\"}");
+        assertThat(second.toString()).isEqualTo("{\"before\":\"nothing\",\"id\":\"B2\"}");
+    }
+
     @Test
     void decimalsReachTheMappingAsNumbersAndComeBackUnchanged() throws Exception {
         Files.writeString(dir.resolve("n.jsonata"), "{\"price\": oms.price, \"twice\": oms.price * 2}");
